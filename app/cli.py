@@ -1,0 +1,42 @@
+"""The ``gasworks`` command line.
+
+Subcommands live in ``app.commands`` and are imported only when called, so a command that
+needs no torch, Qt or Numba starts without paying for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+#: Command name → "module:attribute"; each issue that builds an engine adds its commands.
+COMMANDS: dict[str, str] = {
+    "points": "app.commands.points:points",
+    "samples": "app.commands.samples:samples",
+    "presets": "app.commands.presets:presets",
+    "demo": "app.commands.demo:demo",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gasworks")
+def main() -> None:
+    """Gasworks: neural-network art and classic neural engines.
+
+    Exit codes: 0 all good; 1 some inputs failed (the rest were done); 2 usage or preset error.
+    """

@@ -1,0 +1,1 @@
+"""One module per ``gasworks`` subcommand (or group of subcommands)."""

@@ -1,0 +1,119 @@
+"""``gasworks points``: run the image pipeline and report the points it makes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from app.commands.common import EXIT_SOME_FAILED, emit_json, fail_usage, preset_options
+
+#: Command-line option → key of the [pipeline] table.
+_PIPELINE_OPTIONS = ("crop", "blur", "threshold", "offset", "invert", "max_side")
+
+
+def _threshold_value(text: str | None) -> str | float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+@click.command()
+@click.argument("source", required=False, metavar="INPUT")
+@preset_options
+@click.option("--text", default=None, help="Render this text instead of reading INPUT.")
+@click.option("--crop", default=None, metavar="Y0:Y1,X0:X1", help="Crop before anything else.")
+@click.option("--blur", type=float, default=None, help="Gaussian sigma in pixels (0-50).")
+@click.option(
+    "--threshold", default=None, metavar="METHOD|VALUE",
+    help="otsu, li, yen, sauvola, niblack, local, or a grey level in [0, 1].",
+)  # fmt: skip
+@click.option("--offset", type=float, default=None, help="Added to the threshold (-1 to 1).")
+@click.option("--invert/--no-invert", default=None, help="Light pixels become the points.")
+@click.option("--max-side", type=int, default=None, help="Shrink so the longer side <= N.")
+@click.option("--preview", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the binary image (ink black) to this PNG.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def points(
+    source: str | None,
+    preset_name: str | None,
+    overrides: tuple[str, ...],
+    text: str | None,
+    preview: Path | None,
+    as_json: bool,
+    **pipeline_options,
+) -> None:
+    """Binarise INPUT (a file or sample:NAME) and count the points its dark pixels make."""
+    from engines.atomic import atomic_write_bytes, png_bytes
+    from engines.errors import GasworksError, InputError, PresetError
+    from engines.pipeline import render_text, run_pipeline
+    from engines.presets import apply_overrides, read_preset_table, validate_preset
+
+    try:
+        table = read_preset_table(preset_name) if preset_name else {"name": "command-line"}
+    except PresetError as exc:
+        fail_usage(str(exc))
+        return
+    given = {k: v for k, v in pipeline_options.items() if k in _PIPELINE_OPTIONS and v is not None}
+    if "threshold" in given:
+        given["threshold"] = _threshold_value(given["threshold"])
+    table = dict(table)
+    table["pipeline"] = {**table.get("pipeline", {}), **given}
+    try:
+        preset = validate_preset(apply_overrides(table, list(overrides)), origin="parameters")
+    except PresetError as exc:
+        fail_usage(str(exc))
+        return
+
+    text = text or (None if source else preset.text.text)
+    source = source or (None if text else preset.input)
+    if source is None and text is None:
+        fail_usage("give an INPUT (a file or sample:NAME), --text, or a preset with an input")
+    label = source if source is not None else f"text:{text!r}"
+    try:
+        if text is not None:
+            t = preset.text
+            image = render_text(text, font=t.font, size=t.size, padding=t.padding, align=t.align)
+            result = run_pipeline(image, preset.pipeline)
+        else:
+            result = run_pipeline(source, preset.pipeline)
+    except InputError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+    except (GasworksError, ValueError) as exc:
+        fail_usage(f"{label}: {exc}")
+        return
+
+    height, width = result.image_size
+    n_points = int(result.points.shape[0])
+    if preview is not None:
+        atomic_write_bytes(preview, png_bytes(result.previews()["binary"]))
+    warning = None
+    if n_points == 0:
+        warning = (
+            "no foreground pixels: the image is lighter than its threshold everywhere; "
+            "try --invert, a higher --offset or another --threshold"
+        )
+    if as_json:
+        payload = {
+            "input": label,
+            "points": n_points,
+            "threshold": result.threshold_summary,
+            "method": preset.pipeline.threshold,
+            "offset": preset.pipeline.offset,
+            "image_size": {"width": width, "height": height},
+            "preview": str(preview) if preview else None,
+        }
+        if warning:
+            payload["warning"] = warning
+        emit_json(payload)
+    else:
+        t = result.threshold_summary
+        shown = f"{t:.4f}" if isinstance(t, float) else f"local {t['min']:.3f}-{t['max']:.3f}"
+        click.echo(f"{label}: {n_points} points, threshold {shown}, image {width}x{height}")
+    if warning:
+        click.echo(f"Warning: {label}: {warning}", err=True)

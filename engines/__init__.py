@@ -1,0 +1,1 @@
+"""Gasworks engines: all numerical work. Nothing here imports Qt, pyqtgraph or click."""

@@ -1,0 +1,161 @@
+"""Load an image file or a bundled sample as a float RGB or grey array in [0, 1]."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from engines.errors import InputError
+
+#: Largest image accepted, in pixels; a header claiming more is refused before decoding.
+MAX_PIXELS = 100_000_000
+SAMPLE_PREFIX = "sample:"
+
+#: scikit-image's images that ship inside the package (nothing is downloaded).
+SAMPLES = (
+    "astronaut", "brick", "camera", "cat", "cell", "checkerboard", "chelsea", "clock",
+    "coffee", "coins", "colorwheel", "grass", "gravel", "horse", "hubble_deep_field",
+    "immunohistochemistry", "logo", "microaneurysms", "moon", "page", "rocket", "text",
+)  # fmt: skip
+
+
+def is_sample(source: str | Path) -> bool:
+    return isinstance(source, str) and source.startswith(SAMPLE_PREFIX)
+
+
+def load_sample(name: str) -> np.ndarray:
+    """Return scikit-image's bundled image ``name`` as float in [0, 1].
+
+    Returns
+    -------
+    image : (M, N) or (M, N, 3) ndarray of float64
+    """
+    from skimage import data, img_as_float
+
+    if name not in SAMPLES:
+        raise InputError(
+            f"{SAMPLE_PREFIX}{name}", f"no such sample; available: {', '.join(SAMPLES)}"
+        )
+    image = getattr(data, name)()
+    if image.dtype == bool:
+        image = image.astype(np.float64)
+    image = img_as_float(image)
+    if image.ndim == 3 and image.shape[2] == 4:
+        image = _composite_on_white(image[..., :3], image[..., 3])
+    return image
+
+
+def _composite_on_white(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    return rgb * alpha[..., None] + (1.0 - alpha[..., None])
+
+
+def _pil_to_float(img: Image.Image) -> np.ndarray:
+    """Convert any Pillow mode to float RGB or grey in [0, 1], transparency over white."""
+    mode = img.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N"):
+        arr = np.asarray(img, dtype=np.float64) / 65535.0
+    elif mode == "I":
+        arr = np.asarray(img, dtype=np.float64)
+        hi = 65535.0 if arr.max() > 255 else 255.0
+        arr = np.clip(arr / hi, 0.0, 1.0)
+    elif mode == "F":
+        arr = np.asarray(img, dtype=np.float64)
+        finite = arr[np.isfinite(arr)]
+        if finite.size == 0:
+            raise ValueError("the float image holds no finite values")
+        lo, hi = float(finite.min()), float(finite.max())
+        # Float TIFFs come in [0, 1] or in arbitrary units; stretch only the latter.
+        if lo < 0.0 or hi > 1.0:
+            arr = (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
+        arr = np.nan_to_num(np.clip(arr, 0.0, 1.0), nan=1.0)
+    elif mode in ("1", "L"):
+        arr = np.asarray(img.convert("L"), dtype=np.float64) / 255.0
+    elif mode in ("LA", "La", "PA", "RGBA", "RGBa") or (
+        mode == "P" and "transparency" in img.info
+    ):
+        rgba = np.asarray(img.convert("RGBA"), dtype=np.float64) / 255.0
+        arr = _composite_on_white(rgba[..., :3], rgba[..., 3])
+    else:  # RGB, P, CMYK, YCbCr, LAB, HSV...
+        arr = np.asarray(img.convert("RGB"), dtype=np.float64) / 255.0
+    return np.ascontiguousarray(arr)
+
+
+def load_image(source: str | Path, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Load ``source`` (a path or ``sample:NAME``) as a float image in [0, 1].
+
+    EXIF orientation is applied; transparency is composited on white; palette, CMYK, 16-bit
+    and float images are converted; an animated image gives its first frame.
+
+    Parameters
+    ----------
+    source : str or Path
+        A file path, or ``sample:NAME`` for one of :data:`SAMPLES`.
+    max_pixels : int
+        Images whose header claims more pixels are refused before decoding.
+
+    Returns
+    -------
+    image : (M, N) or (M, N, 3) ndarray of float64
+
+    Raises
+    ------
+    InputError
+        Naming the source and the problem (missing, a folder, empty, not an image,
+        truncated, too large).
+    """
+    if is_sample(source):
+        return load_sample(str(source)[len(SAMPLE_PREFIX) :])
+    path = Path(source)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not an image file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(path, "the file is empty (0 bytes)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                width, height = img.size
+                if width * height > max_pixels:
+                    raise InputError(
+                        path,
+                        f"the image claims {width}x{height} pixels, over the limit of "
+                        f"{max_pixels:,} (a corrupt header or a decompression bomb)",
+                    )
+                if width < 1 or height < 1:
+                    raise InputError(path, f"the image has no pixels ({width}x{height})")
+                img.seek(0)
+                img.load()
+                img = ImageOps.exif_transpose(img) or img
+                return _pil_to_float(img)
+    except InputError:
+        raise
+    except UnidentifiedImageError:
+        raise InputError(path, f"not an image ({_sniff(path)})") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InputError(path, f"refused as a decompression bomb: {exc}") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise InputError(path, f"the image data is damaged or truncated ({exc})") from None
+
+
+def _sniff(path: Path) -> str:
+    """Describe briefly what a non-image file holds, for the error message."""
+    head = path.read_bytes()[:512]
+    if not head:
+        return "empty file"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"unknown binary data starting with {head[:8].hex(' ')}"
+    snippet = text.strip().splitlines()[0][:40] if text.strip() else ""
+    return f"found text: {snippet!r}"
+
+
+def sample_sizes() -> list[tuple[str, tuple[int, ...]]]:
+    """Name and array shape of every bundled sample."""
+    return [(name, load_sample(name).shape) for name in SAMPLES]

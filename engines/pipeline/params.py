@@ -1,0 +1,89 @@
+"""``PipelineParams``: the typed record that describes one run of the image pipeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: Threshold methods by name; a number is accepted as a fixed threshold as well.
+GLOBAL_METHODS = ("otsu", "li", "yen")
+LOCAL_METHODS = ("sauvola", "niblack", "local")
+THRESHOLD_METHODS = GLOBAL_METHODS + LOCAL_METHODS
+
+
+
+def parse_crop(text: str) -> tuple[int, int, int, int]:
+    """Parse ``"y0:y1,x0:x1"`` into four integers, checking order and sign."""
+    try:
+        rows, cols = text.split(",")
+        y0, y1 = (int(v) for v in rows.split(":"))
+        x0, x1 = (int(v) for v in cols.split(":"))
+    except ValueError:
+        raise ValueError(
+            f"crop must look like 'y0:y1,x0:x1' with whole numbers, got {text!r}"
+        ) from None
+    if not (0 <= y0 < y1 and 0 <= x0 < x1):
+        raise ValueError(f"crop needs 0 <= y0 < y1 and 0 <= x0 < x1, got {text!r}")
+    return y0, y1, x0, x1
+
+
+class PipelineParams(BaseModel):
+    """Parameters of image → points; every field has a documented range.
+
+    Foreground is the dark part of the image: a pixel is foreground when its (blurred) grey
+    value is below the threshold, where threshold = method's value + ``offset``. ``invert``
+    makes the light part the foreground instead.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    crop: str | None = Field(None, description="'y0:y1,x0:x1' in source pixels")
+    max_side: Annotated[int, Field(ge=8, le=8192)] | None = Field(
+        None, description="resize so the longer side is at most this many pixels"
+    )
+    blur: float = Field(0.0, ge=0.0, le=50.0, description="Gaussian sigma in pixels")
+    threshold: str | float = Field(
+        "otsu", description="method name, or a fixed grey level in [0, 1]"
+    )
+    offset: float = Field(0.0, ge=-1.0, le=1.0, description="added to the threshold")
+    block_size: int = Field(35, ge=3, le=1001, description="window of local methods (odd)")
+    k: float = Field(0.2, ge=-1.0, le=1.0, description="k of sauvola and niblack")
+    invert: bool = False
+    min_object_size: int = Field(0, ge=0, le=1_000_000, description="drop smaller blobs")
+    scale: float = Field(1.0, gt=0.0, le=1e6, description="multiplies point coordinates")
+    max_points: Annotated[int, Field(ge=1)] | None = None
+    subsample_seed: int = 0
+
+    @field_validator("crop")
+    @classmethod
+    def _check_crop(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_crop(value)
+        return value
+
+    @field_validator("threshold", mode="before")
+    @classmethod
+    def _check_threshold(cls, value: object) -> str | float:
+        if isinstance(value, str) and value in THRESHOLD_METHODS:
+            return value
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"must be one of {', '.join(THRESHOLD_METHODS)} or a number in [0, 1]"
+            ) from None
+        if not 0.0 <= number <= 1.0:
+            raise ValueError("a fixed threshold must lie in [0, 1]")
+        return number
+
+    @field_validator("block_size")
+    @classmethod
+    def _check_block_size(cls, value: int) -> int:
+        if value % 2 == 0:
+            raise ValueError(f"block_size must be odd, got {value}")
+        return value
+
+    @property
+    def crop_box(self) -> tuple[int, int, int, int] | None:
+        return None if self.crop is None else parse_crop(self.crop)

@@ -1,0 +1,231 @@
+"""Presets: TOML files loaded into typed, validated records.
+
+A preset file holds ``description``, ``engine``, ``seed``, ``input`` and the tables
+``[pipeline]``, ``[text]``, ``[engine_params]`` and ``[style]``. Every table is validated by
+its owner's parameter type, so an unknown key or an out-of-range value is a
+:class:`~engines.errors.PresetError` naming the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from engines.errors import PresetError
+from engines.pipeline.params import PipelineParams
+from presets import DIRECTORY as PRESET_DIR
+
+#: Engine name → "module:Class" of its parameter type (imported only when used).
+ENGINE_PARAMS: dict[str, str] = {}
+#: Engine name → "module:Class" of its style type.
+ENGINE_STYLES: dict[str, str] = {}
+
+
+class TextParams(BaseModel):
+    """How a text input is rendered before the pipeline runs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str | None = Field(None, description="text rendered when no input is given")
+    font: str | None = Field(None, description="TTF/OTF path; the bundled font if unset")
+    size: int = Field(96, ge=4, le=2000)
+    padding: int = Field(16, ge=0, le=2000)
+    align: str = Field("left", pattern="^(left|center|right)$")
+
+
+class Preset(BaseModel):
+    """One named look: which engine, which seed, and every parameter table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str = ""
+    engine: str | None = None
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    input: str | None = Field(None, description="default input, e.g. sample:astronaut")
+    pipeline: PipelineParams = PipelineParams()
+    text: TextParams = TextParams()
+    engine_params: Any = None
+    style: Any = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_tables(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        engine = values.get("engine")
+        if engine is not None and engine not in ENGINE_PARAMS:
+            _ensure_engines_registered()
+        if engine is not None and engine not in ENGINE_PARAMS:
+            raise ValueError(
+                f"engine: unknown engine {engine!r}; available: {', '.join(sorted(ENGINE_PARAMS))}"
+            )
+        out = dict(values)
+        for key, registry in (("engine_params", ENGINE_PARAMS), ("style", ENGINE_STYLES)):
+            table = out.get(key)
+            if engine is None:
+                if table:
+                    raise ValueError(f"{key}: a preset without 'engine' cannot have [{key}]")
+                continue
+            if key == "style" and engine not in registry:
+                continue
+            out[key] = _import(registry[engine]).model_validate(table or {})
+        return out
+
+
+def _import(target: str) -> type[BaseModel]:
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _ensure_engines_registered() -> None:
+    """Import the engine packages that register their parameter types."""
+    for module in ("engines.gng", "engines.som"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def format_validation_error(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """One line per problem: the dotted key, what is wrong, and what is allowed."""
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(preset)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden" and model is not None:
+            allowed = _allowed_keys(model, err["loc"][:-1])
+            msg = f"unknown key; allowed keys: {', '.join(allowed)}"
+        elif err["type"] in ("literal_error", "enum") and "expected" in err.get("ctx", {}):
+            msg = f"must be one of {err['ctx']['expected']}"
+        if "input" in err and err["type"] != "extra_forbidden" and not isinstance(
+            err["input"], dict
+        ):
+            msg += f" (got {err['input']!r})"
+        lines.append(f"{key}: {msg.removeprefix('Value error, ')}")
+    return "\n".join(lines)
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    current: Any = model
+    for part in loc:
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            break
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            current = annotation
+        elif part in ("engine_params", "style"):
+            return ["(see the engine's parameters)"]
+    return sorted(getattr(current, "model_fields", {}))
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Parse ``section.key=value`` (value in TOML syntax, or a bare string)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise PresetError(f"--set expects section.key=value, got {text!r}")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return [p for p in key.strip().split(".") if p], value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Return a copy of the raw preset table with ``--set`` overrides applied."""
+    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    for text in overrides:
+        path, value = parse_override(text)
+        target = out
+        for part in path[:-1]:
+            node = target.get(part)
+            if node is None:
+                node = target[part] = {}
+            if not isinstance(node, dict):
+                raise PresetError(f"--set {text}: {part!r} is a value, not a table")
+            target = node
+        target[path[-1]] = value
+    return out
+
+
+def preset_names() -> list[str]:
+    """Names of the presets shipped in ``presets/``."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+
+
+def preset_path(name_or_path: str | Path) -> Path:
+    """Resolve a shipped preset name or a path to a TOML file."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or candidate.is_file():
+        if not candidate.is_file():
+            raise PresetError(f"{candidate}: no such preset file")
+        return candidate
+    path = PRESET_DIR / f"{name_or_path}.toml"
+    if not path.is_file():
+        raise PresetError(
+            f"unknown preset {str(name_or_path)!r}; available: {', '.join(preset_names())}"
+        )
+    return path
+
+
+def read_preset_table(name_or_path: str | Path) -> dict[str, Any]:
+    """The raw TOML table of a preset, with ``name`` filled in from the file name."""
+    path = preset_path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PresetError(f"{path}: not valid TOML ({exc})") from None
+    data.setdefault("name", path.stem)
+    return data
+
+
+def validate_preset(data: dict[str, Any], origin: str = "preset") -> Preset:
+    """Validate a raw table into a :class:`Preset`, or raise a readable PresetError."""
+    try:
+        return Preset.model_validate(data)
+    except ValidationError as exc:
+        raise PresetError(f"{origin}:\n{format_validation_error(exc, Preset)}") from None
+
+
+def load_preset(name_or_path: str | Path, overrides: list[str] | None = None) -> Preset:
+    """Load, override and validate a preset by name or path."""
+    data = apply_overrides(read_preset_table(name_or_path), overrides or [])
+    return validate_preset(data, origin=str(name_or_path))
+
+
+def dump_preset(preset: Preset) -> str:
+    """TOML text of a preset (round-trips through :func:`load_preset`)."""
+    table = preset.model_dump(mode="json", exclude_none=True)
+    table.pop("name", None)
+    return _to_toml(table)
+
+
+def _to_toml(table: dict[str, Any]) -> str:
+    scalars = [(k, v) for k, v in table.items() if not isinstance(v, dict)]
+    tables = [(k, v) for k, v in table.items() if isinstance(v, dict)]
+    lines = [f"{k} = {_toml_value(v)}" for k, v in scalars]
+    for name, sub in tables:
+        if not sub:
+            continue
+        lines += ["", f"[{name}]"] + [
+            f"{k} = {_toml_value(v)}" for k, v in sub.items() if v is not None
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
