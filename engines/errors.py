@@ -9,6 +9,12 @@ class GasworksError(ValueError):
     """Base of every error a user can cause (bad input, bad parameters)."""
 
 
+def display_name(source: str | Path) -> str:
+    """A printable form of a path: undecodable bytes (non-UTF-8 names) shown as escapes."""
+    text = str(source)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class InputError(GasworksError):
     """An input (file, sample or text) could not be turned into an image.
 
@@ -16,7 +22,7 @@ class InputError(GasworksError):
     """
 
     def __init__(self, source: str | Path, problem: str):
-        self.source = str(source)
+        self.source = display_name(source)
         self.problem = problem
         super().__init__(f"{self.source}: {problem}")
 

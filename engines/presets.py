@@ -103,8 +103,10 @@ def format_validation_error(exc: ValidationError, model: type[BaseModel] | None 
             msg = f"unknown key; allowed keys: {', '.join(allowed)}"
         elif err["type"] in ("literal_error", "enum") and "expected" in err.get("ctx", {}):
             msg = f"must be one of {err['ctx']['expected']}"
-        if "input" in err and err["type"] != "extra_forbidden" and not isinstance(
-            err["input"], dict
+        if (
+            "input" in err
+            and err["type"] != "extra_forbidden"
+            and not isinstance(err["input"], dict)
         ):
             msg += f" (got {err['input']!r})"
         lines.append(f"{key}: {msg.removeprefix('Value error, ')}")

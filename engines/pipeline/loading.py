@@ -73,9 +73,7 @@ def _pil_to_float(img: Image.Image) -> np.ndarray:
         arr = np.nan_to_num(np.clip(arr, 0.0, 1.0), nan=1.0)
     elif mode in ("1", "L"):
         arr = np.asarray(img.convert("L"), dtype=np.float64) / 255.0
-    elif mode in ("LA", "La", "PA", "RGBA", "RGBa") or (
-        mode == "P" and "transparency" in img.info
-    ):
+    elif mode in ("LA", "La", "PA", "RGBA", "RGBa") or (mode == "P" and "transparency" in img.info):
         rgba = np.asarray(img.convert("RGBA"), dtype=np.float64) / 255.0
         arr = _composite_on_white(rgba[..., :3], rgba[..., 3])
     else:  # RGB, P, CMYK, YCbCr, LAB, HSV...

@@ -12,7 +12,6 @@ LOCAL_METHODS = ("sauvola", "niblack", "local")
 THRESHOLD_METHODS = GLOBAL_METHODS + LOCAL_METHODS
 
 
-
 def parse_crop(text: str) -> tuple[int, int, int, int]:
     """Parse ``"y0:y1,x0:x1"`` into four integers, checking order and sign."""
     try:

@@ -9,6 +9,9 @@ from skimage import color, filters, morphology, transform
 
 from engines.pipeline.params import GLOBAL_METHODS, LOCAL_METHODS
 
+#: Grey-level range below which an image counts as flat (no threshold can separate it).
+FLAT_CONTRAST = 1e-9
+
 
 def to_grey(image: np.ndarray) -> np.ndarray:
     """Luminance of an RGB image (ITU-R 709 weights); a grey image is returned as is.
@@ -81,9 +84,9 @@ def threshold(
     """
     if isinstance(method, int | float) and not isinstance(method, bool):
         return float(method) + offset
-    if grey.min() == grey.max():
+    if float(grey.max()) - float(grey.min()) < FLAT_CONTRAST:
         # A flat image has no threshold to find; everything is on one side of its value.
-        return float(grey.flat[0]) + offset
+        return float(grey.max()) + offset
     if method in GLOBAL_METHODS:
         fn = {"otsu": filters.threshold_otsu, "li": filters.threshold_li,
               "yen": filters.threshold_yen}[method]  # fmt: skip
