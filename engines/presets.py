@@ -21,8 +21,9 @@ from presets import DIRECTORY as PRESET_DIR
 
 #: Engine name → "module:Class" of its parameter type (imported only when used).
 ENGINE_PARAMS: dict[str, str] = {}
-#: Engine name → "module:Class" of its style type.
+#: Engine name → "module:Class" of its style type; engines not listed use ArtStyle.
 ENGINE_STYLES: dict[str, str] = {}
+DEFAULT_STYLE = "engines.art.style:ArtStyle"
 
 
 class TextParams(BaseModel):
@@ -71,9 +72,8 @@ class Preset(BaseModel):
                 if table:
                     raise ValueError(f"{key}: a preset without 'engine' cannot have [{key}]")
                 continue
-            if key == "style" and engine not in registry:
-                continue
-            out[key] = _import(registry[engine]).model_validate(table or {})
+            target = registry.get(engine, DEFAULT_STYLE if key == "style" else None)
+            out[key] = _import(target).model_validate(table or {})
         return out
 
 

@@ -1,0 +1,64 @@
+"""Anti-aliased PNG writer with the same look as the SVG (supersampled Pillow drawing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from engines.art.geometry import Drawing, transform_for
+from engines.art.style import ArtStyle, colour_rgb
+from engines.atomic import atomic_write_bytes, png_bytes
+
+#: Drawn at this many times the size, then box-filtered down: 16 coverage levels per pixel.
+SUPERSAMPLE = 4
+
+
+def render_image(drawing: Drawing, style: ArtStyle | None = None) -> Image.Image:
+    """Rasterise ``drawing``: RGB on the background colour, RGBA when it is 'none'."""
+    style = style or ArtStyle()
+    to_canvas = transform_for(drawing, style)
+    w, h = round(to_canvas.width), round(to_canvas.height)
+    ss = SUPERSAMPLE
+    if drawing.background == "none":
+        canvas = Image.new("RGBA", (w * ss, h * ss), (0, 0, 0, 0))
+    else:
+        canvas = Image.new("RGB", (w * ss, h * ss), colour_rgb(drawing.background))
+    draw = ImageDraw.Draw(canvas)
+    alpha = (255,) if canvas.mode == "RGBA" else ()
+    for layer in drawing.layers:
+        colour = colour_rgb(layer.stroke) + alpha
+        width = max(1, round(layer.stroke_width * ss))
+        cap = width / 2.0
+        if len(layer.segments):
+            segs = to_canvas(layer.segments) * ss
+            for (x0, y0), (x1, y1) in segs:
+                draw.line((x0, y0, x1, y1), fill=colour, width=width)
+            if width >= 3:  # round caps, as in the SVG
+                for x, y in segs.reshape(-1, 2):
+                    draw.ellipse((x - cap, y - cap, x + cap, y + cap), fill=colour)
+        for line in layer.polylines:
+            pts = to_canvas(line) * ss
+            draw.line([tuple(p) for p in pts], fill=colour, width=width, joint="curve")
+            if width >= 3:
+                for x, y in (pts[0], pts[-1]):
+                    draw.ellipse((x - cap, y - cap, x + cap, y + cap), fill=colour)
+        if len(layer.dots) and layer.dot_radius > 0:
+            fill = colour_rgb(layer.dot_fill or layer.stroke) + alpha
+            r = layer.dot_radius * ss
+            for x, y in to_canvas(layer.dots) * ss:
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+    return canvas.reduce(ss)
+
+
+def render_array(drawing: Drawing, style: ArtStyle | None = None) -> np.ndarray:
+    """:func:`render_image` as an (H, W, 3|4) uint8 array."""
+    return np.asarray(render_image(drawing, style))
+
+
+def write_png(
+    drawing: Drawing, path: str | Path, style: ArtStyle | None = None, *, overwrite: bool = True
+) -> Path:
+    """Write ``drawing`` as an anti-aliased PNG to ``path`` atomically."""
+    return atomic_write_bytes(path, png_bytes(render_image(drawing, style)), overwrite=overwrite)
