@@ -1,6 +1,6 @@
 """Presets: TOML files loaded into typed, validated records.
 
-A preset file holds ``description``, ``engine``, ``seed``, ``input`` and the tables
+A preset file holds ``description``, ``engine``, ``seed``, ``epochs``, ``input`` and the tables
 ``[pipeline]``, ``[text]``, ``[engine_params]`` and ``[style]``. Every table is validated by
 its owner's parameter type, so an unknown key or an out-of-range value is a
 :class:`~engines.errors.PresetError` naming the key and what is allowed.
@@ -47,6 +47,9 @@ class Preset(BaseModel):
     description: str = ""
     engine: str | None = None
     seed: int = Field(0, ge=0, le=2**32 - 1)
+    epochs: int | None = Field(
+        None, ge=1, le=100_000, description="training epochs; None lets the recipe choose"
+    )
     input: str | None = Field(None, description="default input, e.g. sample:astronaut")
     pipeline: PipelineParams = PipelineParams()
     text: TextParams = TextParams()
