@@ -75,8 +75,12 @@ class Preset(BaseModel):
                 if table:
                     raise ValueError(f"{key}: a preset without 'engine' cannot have [{key}]")
                 continue
-            target = registry.get(engine, DEFAULT_STYLE if key == "style" else None)
-            out[key] = _import(target).model_validate(table or {})
+            model = _import(registry.get(engine, DEFAULT_STYLE if key == "style" else None))
+            try:
+                out[key] = model.model_validate(table or {})
+            except ValidationError as exc:
+                # Re-raised as one message whose lines keep the table's name in each key.
+                raise ValueError(_TABLE_ERROR + format_validation_error(exc, model, key)) from None
         return out
 
 
@@ -95,12 +99,20 @@ def _ensure_engines_registered() -> None:
                 raise
 
 
-def format_validation_error(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+_TABLE_ERROR = "table errors:\n"
+
+
+def format_validation_error(
+    exc: ValidationError, model: type[BaseModel] | None = None, prefix: str = ""
+) -> str:
     """One line per problem: the dotted key, what is wrong, and what is allowed."""
     lines = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(preset)"
         msg = err["msg"]
+        if _TABLE_ERROR in msg:  # already formatted by a nested table's validation
+            lines.append(msg.split(_TABLE_ERROR, 1)[1])
+            continue
+        key = ".".join([prefix] * bool(prefix) + [str(p) for p in err["loc"]]) or "(preset)"
         if err["type"] == "extra_forbidden" and model is not None:
             allowed = _allowed_keys(model, err["loc"][:-1])
             msg = f"unknown key; allowed keys: {', '.join(allowed)}"

@@ -8,7 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 #: Threshold methods by name; a number is accepted as a fixed threshold as well.
 GLOBAL_METHODS = ("otsu", "li", "yen")
-LOCAL_METHODS = ("sauvola", "niblack", "local")
+#: 'hybrid' keeps what Otsu finds and adds what is darker than its Sauvola neighbourhood,
+#: so large dark shapes stay solid while light-grey objects (buildings behind the
+#: cameraman) still appear: the failure of global thresholds the seed shows.
+LOCAL_METHODS = ("sauvola", "niblack", "local", "hybrid")
 THRESHOLD_METHODS = GLOBAL_METHODS + LOCAL_METHODS
 
 
@@ -49,6 +52,11 @@ class PipelineParams(BaseModel):
     block_size: int = Field(35, ge=3, le=1001, description="window of local methods (odd)")
     k: float = Field(0.2, ge=-1.0, le=1.0, description="k of sauvola and niblack")
     invert: bool = False
+    auto: bool = Field(
+        False,
+        description="choose resize, blur and threshold from the image (ignores max_side, "
+        "blur, threshold and offset)",
+    )
     min_object_size: int = Field(0, ge=0, le=1_000_000, description="drop smaller blobs")
     scale: float = Field(1.0, gt=0.0, le=1e6, description="multiplies point coordinates")
     max_points: Annotated[int, Field(ge=1)] | None = None

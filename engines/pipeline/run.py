@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engines.pipeline import steps
+from engines.pipeline import auto, steps
 from engines.pipeline.loading import load_image
 from engines.pipeline.params import PipelineParams
 from engines.pipeline.points import binary_to_points
@@ -91,13 +91,19 @@ def run_pipeline(
     params = params or PipelineParams()
     image = source if isinstance(source, np.ndarray) else load_image(source)
     _check_image(image)
+    if params.auto:
+        params = params.model_copy(update={"max_side": params.max_side or auto.AUTO_MAX_SIDE})
     cropped, grey = prepare_grey(image, params)
-    blurred = steps.blur(grey, params.blur)
-    # The seed's recipe finds the threshold on the blurred image and binarises that image.
-    thresh = steps.threshold(
-        blurred, params.threshold, offset=params.offset, block_size=params.block_size,
-        k=params.k,
-    )  # fmt: skip
+    if params.auto:
+        blurred = steps.blur(grey, auto.auto_blur(grey.shape))
+        thresh: float | np.ndarray = auto.auto_threshold(blurred)
+    else:
+        blurred = steps.blur(grey, params.blur)
+        # The seed's recipe finds the threshold on the blurred image and binarises that.
+        thresh = steps.threshold(
+            blurred, params.threshold, offset=params.offset, block_size=params.block_size,
+            k=params.k,
+        )  # fmt: skip
     binary = steps.binarize(blurred, thresh, invert=params.invert)
     binary = steps.remove_small(binary, params.min_object_size)
     points = binary_to_points(

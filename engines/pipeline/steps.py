@@ -74,7 +74,7 @@ def threshold(
     Parameters
     ----------
     grey : (M, N) ndarray of float
-    method : {'otsu', 'li', 'yen', 'sauvola', 'niblack', 'local'} or float
+    method : {'otsu', 'li', 'yen', 'sauvola', 'niblack', 'local', 'hybrid'} or float
     offset : float
         Added to the method's threshold; positive values make more pixels foreground.
     block_size : int
@@ -99,6 +99,11 @@ def threshold(
             warnings.simplefilter("ignore", RuntimeWarning)
             if method == "sauvola":
                 local = filters.threshold_sauvola(grey, window_size=window, k=k)
+            elif method == "hybrid":
+                local = np.maximum(
+                    filters.threshold_sauvola(grey, window_size=window, k=k),
+                    filters.threshold_otsu(grey),
+                )
             elif method == "niblack":
                 local = filters.threshold_niblack(grey, window_size=window, k=k)
             else:

@@ -47,6 +47,18 @@ def test_local_thresholds_match_skimage():
     )
 
 
+def test_hybrid_is_union_of_otsu_and_sauvola():
+    grey = filters.gaussian(img_as_float(data.camera()), sigma=1)
+    hybrid = steps.binarize(grey, steps.threshold(grey, "hybrid", block_size=15, k=0.1))
+    otsu = grey < filters.threshold_otsu(grey)
+    sauvola = grey < filters.threshold_sauvola(grey, window_size=15, k=0.1)
+    np.testing.assert_array_equal(hybrid, otsu | sauvola)
+    # The light buildings on the horizon (rows 170-200 of 512, right half) appear only
+    # through the local part.
+    horizon = (slice(170, 200), slice(300, 512))
+    assert hybrid[horizon].mean() > otsu[horizon].mean() + 0.1
+
+
 def test_local_threshold_finds_text_under_uneven_light():
     # scikit-image's page darkens towards its bottom-left corner; Otsu turns that corner
     # into a solid block of "ink" while Sauvola keeps the letters apart.

@@ -1,0 +1,147 @@
+"""``gasworks render``: GNG art from files, folders, samples or text, in batch."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from app.commands.common import EXIT_OK, EXIT_SOME_FAILED, emit_json, fail_usage, preset_options
+
+
+def _parse_formats(text: str) -> tuple[str, ...]:
+    from app.batch import FORMATS
+
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if not formats or unknown:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}, got {text!r}")
+    return formats
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, metavar="INPUT...")
+@preset_options
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Output folder (created if needed).")  # fmt: skip
+@click.option("--format", "formats", default="svg,png", show_default=True,
+              help="Comma-separated output formats: svg, png.")  # fmt: skip
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
+              help="Override the preset's seed.")  # fmt: skip
+@click.option("--epochs", type=click.IntRange(1, 100_000), default=None,
+              help="Override the preset's epoch count.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: up to 4, one per core).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Re-render inputs whose outputs already exist.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's entries as JSON.")
+def render(
+    inputs: tuple[str, ...],
+    preset_name: str | None,
+    overrides: tuple[str, ...],
+    out_dir: Path,
+    formats: str,
+    seed: int | None,
+    epochs: int | None,
+    workers: int | None,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Render INPUT... (files, folders, sample:NAME or text:WORDS) as GNG line art.
+
+    Writes OUT/<stem>.<preset>.svg|png and OUT/manifest.json. Outputs that exist are kept
+    (a re-run resumes) unless --force. Exit 0 when every input rendered, 1 when some failed.
+    """
+    from app.batch import (
+        BatchReport,
+        Job,
+        default_workers,
+        expand_inputs,
+        write_manifest,
+    )  # fmt: skip
+    from engines.errors import PresetError
+    from engines.presets import apply_overrides, read_preset_table, validate_preset
+
+    try:
+        fmt = _parse_formats(formats)
+    except click.BadParameter as exc:
+        fail_usage(f"--format: {exc.message}")
+        return
+    name = preset_name or "default"
+    try:
+        table = apply_overrides(read_preset_table(name), list(overrides))
+        preset = validate_preset(table, origin=name)
+    except PresetError as exc:
+        fail_usage(str(exc))
+        return
+    if preset.engine != "gng":
+        fail_usage(f"preset {preset.name!r} is for engine {preset.engine!r}; render needs 'gng'")
+    given = list(inputs)
+    if not given and preset.input:
+        given = [preset.input]
+    elif not given and preset.text.text:
+        given = [f"text:{preset.text.text}"]
+    if not given:
+        fail_usage("give at least one INPUT (or a preset with an input)")
+
+    sources, notices, missing = expand_inputs(given)
+    jobs = [Job(s, preset.name, table, str(out_dir), fmt, seed, epochs, force) for s in sources]
+    for notice in notices:
+        click.echo(f"Notice: {notice}", err=True)
+    report = BatchReport(entries=list(missing), notices=notices)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = min(workers or default_workers(), max(1, len(jobs)))
+    try:
+        _run_with_progress(jobs, workers, report, quiet=as_json)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        done = {e["input"] for e in report.entries}
+        report.entries += [
+            {"input": j.source, "status": "cancelled", "error": "interrupted"}
+            for j in jobs
+            if j.source not in done
+        ]
+    finally:
+        manifest = write_manifest(out_dir, report.entries)
+
+    if as_json:
+        emit_json({"manifest": str(manifest), "inputs": report.entries, "notices": notices})
+    else:
+        for entry in report.entries:
+            if entry["status"] == "failed":
+                click.echo(f"Failed: {entry['error']}", err=True)
+        click.echo(
+            f"{report.count('done')} rendered, {report.count('skipped')} skipped, "
+            f"{report.failed} failed → {out_dir}" + (" (interrupted)" if report.interrupted else "")
+        )
+    sys.exit(EXIT_SOME_FAILED if report.failed or report.interrupted else EXIT_OK)
+
+
+def _run_with_progress(jobs, workers: int, report, *, quiet: bool) -> None:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from app.batch import run_jobs
+
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+    )  # fmt: skip
+    with Progress(*columns, console=console, disable=quiet or not jobs, transient=True) as bar:
+        task = bar.add_task("render", total=len(jobs))
+
+        def on_done(entry) -> None:
+            bar.advance(task)
+            if not quiet:
+                bar.console.print(f"{entry['status']:>8}  {entry['input']}")
+
+        for entry in run_jobs(jobs, workers, on_done):
+            report.entries.append(entry)
