@@ -20,23 +20,9 @@ from engines.errors import display_name
 
 #: File endings treated as images when a folder is given; anything else is skipped.
 IMAGE_SUFFIXES = frozenset(
-    [
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".bmp",
-        ".tif",
-        ".tiff",
-        ".webp",
-        ".ppm",
-        ".pgm",
-        ".pbm",
-        ".tga",
-        ".jp2",
-        ".ico",
-    ]
-)
+    (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm",
+     ".pbm", ".tga", ".jp2", ".ico")
+)  # fmt: skip
 FORMATS = ("svg", "png")
 MANIFEST = "manifest.json"
 

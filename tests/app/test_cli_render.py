@@ -12,7 +12,8 @@ from PIL import Image
 from tests.engines.pipeline.conftest import png_header_only
 
 # Small and quick: a 60-node graph over two epochs.
-FAST = ("--set", "engine_params.max_nodes=60", "--set", "engine_params.n_iter_before_neuron_added=20",
+FAST = ("--set", "engine_params.max_nodes=60",
+        "--set", "engine_params.n_iter_before_neuron_added=20",
         "--epochs", "2", "--workers", "1")  # fmt: skip
 
 
@@ -42,8 +43,10 @@ def test_folder_with_bad_files(gasworks, folder, tmp_path):
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
     status = {e["input"].rsplit("/", 1)[-1]: e["status"] for e in payload["inputs"]}
-    assert status == {"bomb.png": "failed", "disc.png": "done", "empty.png": "failed",
-                      "notes.png": "failed", "ring.png": "done", "truncated.png": "failed"}  # fmt: skip
+    assert status == {
+        "bomb.png": "failed", "disc.png": "done", "empty.png": "failed",
+        "notes.png": "failed", "ring.png": "done", "truncated.png": "failed",
+    }  # fmt: skip
     errors = {e["input"].rsplit("/", 1)[-1]: e.get("error", "") for e in payload["inputs"]}
     assert "empty.png: the file is empty" in errors["empty.png"]
     assert "not an image" in errors["notes.png"]
