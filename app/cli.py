@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "samples": "app.commands.samples:samples",
     "presets": "app.commands.presets:presets",
     "demo": "app.commands.demo:demo",
+    "hopfield": "app.commands.hopfield:hopfield",
     "render": "app.commands.render:render",
 }
 

@@ -1,0 +1,471 @@
+"""``gasworks hopfield``: the Discrete Hopfield memory from the command line.
+
+Subcommands: ``demo`` (the seed's digits), ``montecarlo`` (password recovery statistics),
+``store`` and ``recover`` (a password hidden in a network file), ``capacity``.
+
+Passwords are read with a hidden prompt, or from standard input with ``--stdin``; they are
+never command-line arguments (which land in shell history), never logged, never written
+except as the weights of a network file (with a warning), never shown in errors.
+
+This module imports only click at the top: NumPy and the engine load inside the commands,
+and matplotlib only with ``--plot``, so ``gasworks hopfield montecarlo`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import click
+
+from app.commands.common import EXIT_SOME_FAILED, emit_json, fail_usage
+
+#: Limits of the options (the parameter models check them again).
+MAX_TRIALS = 10_000_000
+MAX_NOISE_LEVEL = 1000
+MAX_LENGTH = 256
+MAX_N_TIMES = 1_000_000
+#: Printable ASCII: what ``recover`` is willing to print as a password.
+PRINTABLE_FIRST, PRINTABLE_LAST = 0x20, 0x7E
+CONFIDENCE = 0.95
+
+_png_path = click.Path(dir_okay=False, path_type=Path)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+def _validation_message(exc) -> str:
+    from engines.presets import format_validation_error
+
+    return format_validation_error(exc).replace("\n", "; ")
+
+
+def _write_plot(figure, path: Path) -> None:
+    from engines.hopfield.plots import write_png
+
+    try:
+        write_png(figure, path)
+    except OSError as exc:
+        fail_usage(f"{path}: cannot write the plot ({exc.strerror or exc})")
+
+
+def _read_secret(label: str, *, from_stdin: bool, confirm: bool = False) -> str:
+    """A secret from a hidden prompt, or the next line of standard input."""
+    if from_stdin:
+        line = click.get_text_stream("stdin").readline()
+        if not line:
+            fail_usage(f"--stdin: no {label} on standard input")
+        return line.rstrip("\r\n")
+    return click.prompt(label.capitalize(), hide_input=True, confirmation_prompt=confirm)
+
+
+def _is_printable(text: str) -> bool:
+    return all(PRINTABLE_FIRST <= ord(char) <= PRINTABLE_LAST for char in text)
+
+
+@click.group()
+def hopfield() -> None:
+    """Discrete Hopfield memory: digits demo, password store/recover, Monte Carlo."""
+
+
+# --------------------------------------------------------------------------- montecarlo
+@hopfield.command()
+@click.option("--trials", type=click.IntRange(1, MAX_TRIALS), default=10_000, show_default=True,
+              help="Random passwords; every case gets a fresh network for each.")  # fmt: skip
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed of the run (a fresh one is drawn and printed if omitted).")  # fmt: skip
+@click.option("--cut", type=click.Choice(["left", "right", "random", "remove"]), default="left",
+              show_default=True, help="How the broken password loses characters.")  # fmt: skip
+@click.option("--recall", type=click.Choice(["sync", "converge"]), default="sync",
+              show_default=True,
+              help="sync: one step, as in the seed; converge: until stable.")  # fmt: skip
+@click.option("--noise-level", type=click.IntRange(1, MAX_NOISE_LEVEL), default=11,
+              show_default=True, help="Noise rows stored beside each password.")  # fmt: skip
+@click.option("--length", "password_length", type=click.IntRange(1, MAX_LENGTH), default=25,
+              show_default=True, help="Characters per password.")  # fmt: skip
+@click.option("--max-length", type=click.IntRange(1, MAX_LENGTH), default=30, show_default=True,
+              help="Characters after right-justifying (8 neurons each).")  # fmt: skip
+@click.option("--plot", type=_png_path, default=None, help="Write a bar chart to this PNG.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on standard error (default: when it is a terminal).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def montecarlo(
+    trials: int,
+    seed: int | None,
+    cut: str,
+    recall: str,
+    noise_level: int,
+    password_length: int,
+    max_length: int,
+    plot: Path | None,
+    progress: bool | None,
+    as_json: bool,
+) -> None:
+    """Monte Carlo of password recovery over five cases of broken passwords.
+
+    Each trial draws a password from the 94 letters, digits and punctuation marks; each case
+    (exclude-one, exclude-quarter, exclude-half, just-one-symbol, empty-string) stores it
+    in a fresh network with fresh noise and counts a fail when the recovered string is not
+    the password. Prints fails, rates per 10,000 with 95 % intervals and the seed's table.
+    """
+    from pydantic import ValidationError
+
+    from engines.hopfield.engine import capacity
+    from engines.hopfield.montecarlo import run_montecarlo
+    from engines.hopfield.params import MonteCarloParams
+
+    try:
+        params = MonteCarloParams(
+            trials=trials, seed=seed, cut=cut, recall=recall, noise_level=noise_level,
+            password_length=password_length, max_length=max_length,
+        )  # fmt: skip
+    except ValidationError as exc:
+        fail_usage(_validation_message(exc))
+        return
+    figures = capacity(8 * max_length)
+    if figures.exceeded(noise_level + 1):
+        _warn(
+            f"{noise_level + 1} stored patterns exceed the n/(2 ln n) rule "
+            f"({figures.describe()}); expect many fails"
+        )
+    show_progress = sys.stderr.isatty() and not as_json if progress is None else progress
+    started = time.perf_counter()
+    if show_progress:
+        with click.progressbar(length=trials, label="trials", file=sys.stderr) as bar:
+            state = {"done": 0}
+
+            def advance(done: int, total: int) -> None:
+                bar.update(done - state["done"])
+                state["done"] = done
+
+            result = run_montecarlo(params, progress=advance)
+    else:
+        result = run_montecarlo(params)
+    seconds = time.perf_counter() - started
+
+    if as_json:
+        payload = result.to_dict(CONFIDENCE)
+        payload["seconds"] = round(seconds, 4)
+        emit_json(payload)
+    else:
+        _print_montecarlo(result, seconds)
+    if plot is not None:
+        from engines.hopfield.plots import montecarlo_figure
+
+        _write_plot(montecarlo_figure(result, confidence=CONFIDENCE), plot)
+
+
+def _print_montecarlo(result, seconds: float) -> None:
+    from engines.hopfield.montecarlo import CASE_NAMES, PER_10K, SEED_TABLES
+
+    p = result.params
+    click.echo(
+        f"Password recovery: {result.trials} trials, cut from the {p.cut}"
+        if p.cut in ("left", "right")
+        else f"Password recovery: {result.trials} trials, cut: {p.cut}",
+        nl=False,
+    )
+    click.echo(
+        f", {p.recall} recall, {p.password_length}-character passwords, "
+        f"noise level {p.noise_level}, seed {result.seed}"
+    )
+    reference = result.is_reference_setting
+    header = (
+        f"{'case':<16} {'fails':>8} {'per 10k':>9}  {'95 % interval per 10k':<22}"
+        f" {'seed (10k)':>10}"
+    )
+    if reference:
+        header += f"  {'reference /10k':>14}  {'95 % band (fails)':<17}"
+    click.echo(header)
+    for case in CASE_NAMES:
+        lo, hi = result.interval(case, CONFIDENCE)
+        line = (
+            f"{case:<16} {result.fails[case]:>8} {result.rate(case) * PER_10K:>9.1f}  "
+            f"{f'[{lo * PER_10K:.1f}, {hi * PER_10K:.1f}]':<22} "
+            f"{SEED_TABLES[p.cut][case]:>10}"
+        )
+        if reference:
+            from engines.hopfield.montecarlo import REFERENCE_RATES_PER_10K
+
+            band_lo, band_hi = result.reference_band(case, CONFIDENCE)
+            inside = "inside" if band_lo <= result.fails[case] <= band_hi else "OUTSIDE"
+            line += (
+                f"  {REFERENCE_RATES_PER_10K[case]:>14.1f}  "
+                f"{f'[{band_lo}, {band_hi}]':<13} {inside}"
+            )
+        click.echo(line)
+    click.echo(f"{seconds:.2f} s")
+
+
+# --------------------------------------------------------------------------- demo
+@hopfield.command()
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Seed of the asynchronous recalls (1 lands on 1, then on 2).")  # fmt: skip
+@click.option("--n-times", type=click.IntRange(1, MAX_N_TIMES), default=400, show_default=True,
+              help="Single-neuron updates per asynchronous recall.")  # fmt: skip
+@click.option("--plot", type=_png_path, default=None,
+              help="Write patterns, Hinton diagram and energy trace to this PNG.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def demo(seed: int, n_times: int, plot: Path | None, as_json: bool) -> None:
+    """The seed's digits: store 0, 1 and 2; recover them from halves; sync versus async."""
+    import numpy as np
+
+    from engines.core import run
+    from engines.hopfield import digits
+    from engines.hopfield.engine import DiscreteHopfieldNetwork
+    from engines.hopfield.params import HopfieldParams
+
+    network = DiscreteHopfieldNetwork(
+        HopfieldParams(mode="sync", n_times=n_times), data=digits.DIGITS, seed=seed
+    )
+    known = {"0": digits.ZERO, "1": digits.ONE, "2": digits.TWO,
+             "mixture of 1 and 2": digits.ONE_TWO_MIXTURE}  # fmt: skip
+
+    def name_of(state) -> str:
+        for name, pattern in known.items():
+            if np.array_equal(state, pattern):
+                return name
+        return "spurious state"
+
+    probes = {
+        "top half of 0": digits.HALF_ZERO,
+        "bottom half of 2": digits.HALF_TWO_BOTTOM,
+        "top half of 2": digits.HALF_TWO_TOP,
+    }
+    sync = {label: network.recall(probe, mode="sync") for label, probe in probes.items()}
+    converge = network.recall(digits.HALF_TWO_TOP, mode="converge")
+    async_runs = []
+    for _ in range(2):
+        network.start(digits.HALF_TWO_TOP)
+        snapshot = run(network, n_times, every=n_times)
+        async_runs.append((snapshot, network.energy_trace))
+
+    if as_json:
+        emit_json({
+            "shape": list(digits.SHAPE),
+            "stored": {name: known[name].tolist() for name in ("0", "1", "2")},
+            "energies": dict(zip(("0", "1", "2"), network.energy(digits.DIGITS).tolist(),
+                                 strict=True)),
+            "sync": {label: {"probe": probes[label].tolist(), "state": r.state.tolist(),
+                             "energy": r.energy, "recalled": name_of(r.state)}
+                     for label, r in sync.items()},
+            "converge": {"probe": "top half of 2", "state": converge.state.tolist(),
+                         "energy": converge.energy, "steps": converge.iterations,
+                         "outcome": converge.outcome, "recalled": name_of(converge.state)},
+            "async": [{"probe": "top half of 2", "seed": seed, "n_times": n_times,
+                       "state": s.state.tolist(), "energy": s.energy, "updates": s.iteration,
+                       "stable": s.stable, "recalled": name_of(s.state),
+                       "energy_trace": trace.tolist()}
+                      for s, trace in async_runs],
+            "capacity": network.capacity.describe(network.n_patterns),
+        })  # fmt: skip
+    else:
+        _print_blocks("Stored patterns", [(name, known[name]) for name in ("0", "1", "2")])
+        click.echo(network.capacity.describe(network.n_patterns))
+        for label, r in sync.items():
+            _print_blocks(
+                f"sync, one step: {label} → {name_of(r.state)} (energy {r.energy:.0f})",
+                [("probe", probes[label]), ("recalled", r.state)],
+            )
+        _print_blocks(
+            f"converge: top half of 2 → {name_of(converge.state)} after {converge.iterations} "
+            f"steps ({converge.outcome}, energy {converge.energy:.0f})",
+            [("probe", digits.HALF_TWO_TOP), ("recalled", converge.state)],
+        )
+        blocks = [("probe", digits.HALF_TWO_TOP)]
+        blocks += [(f"run {i + 1}", s.state) for i, (s, _) in enumerate(async_runs)]
+        outcomes = "; ".join(
+            f"run {i + 1} → {name_of(s.state)} after {s.iteration} updates "
+            f"(energy {s.energy:.0f}{', stable' if s.stable else ''})"
+            for i, (s, _) in enumerate(async_runs)
+        )
+        _print_blocks(f"async, n_times={n_times}, seed {seed}: {outcomes}", blocks)
+        click.echo(
+            "(NeuPy's async recall never updates the last neuron, which is why the seed's "
+            "second run ended on 2 without its last pixel.)"
+        )
+    if plot is not None:
+        from engines.hopfield.plots import demo_figure
+
+        states = [digits.ZERO, digits.ONE, digits.TWO, digits.HALF_TWO_TOP,
+                  sync["top half of 2"].state, converge.state, async_runs[0][0].state,
+                  async_runs[1][0].state]  # fmt: skip
+        titles = ["0", "1", "2", "probe", "sync", "converge", "async 1", "async 2"]
+        figure = demo_figure(network.weight, async_runs[0][1], np.stack(states),
+                             digits.SHAPE, titles)  # fmt: skip
+        _write_plot(figure, plot)
+
+
+def _print_blocks(title: str, blocks) -> None:
+    from engines.hopfield import digits
+
+    click.echo(f"\n{title}")
+    drawn = [(name, digits.draw(pattern)) for name, pattern in blocks]
+    width = 2 + 2 * digits.SHAPE[1]
+    click.echo("   ".join(f"{name:<{width}}" for name, _ in drawn).rstrip())
+    for row in range(digits.SHAPE[0]):
+        click.echo("   ".join(f"{lines[row]:<{width}}" for _, lines in drawn).rstrip())
+
+
+# --------------------------------------------------------------------------- store / recover
+@hopfield.command()
+@click.argument("network_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--noise-level", type=click.IntRange(1, MAX_NOISE_LEVEL), default=5,
+              show_default=True, help="Random rows stored beside the password.")  # fmt: skip
+@click.option("--max-length", type=click.IntRange(1, MAX_LENGTH), default=30, show_default=True,
+              help="Longest password (8 neurons per character).")  # fmt: skip
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the noise rows.")
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read the password from the first line of standard input.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite NETWORK_FILE if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def store(
+    network_file: Path,
+    noise_level: int,
+    max_length: int,
+    seed: int | None,
+    from_stdin: bool,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Hide a password (asked for, hidden) in a new network saved to NETWORK_FILE.
+
+    The file's weights contain the password: anyone who has the file can recover it.
+    """
+    from engines.hopfield.engine import CapacityWarning, SecretWarning
+    from engines.hopfield.params import PasswordParams
+    from engines.hopfield.password import PasswordError, store_password
+
+    if network_file.exists() and not force:
+        fail_usage(f"{network_file}: already exists (use --force to overwrite)")
+    params = PasswordParams(noise_level=noise_level, max_length=max_length)
+    secret = _read_secret("password", from_stdin=from_stdin, confirm=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            network = store_password(secret, params, seed=seed)
+        except PasswordError as exc:
+            fail_usage(str(exc))
+            return
+        del secret
+        try:
+            network.save(network_file, overwrite=force)
+        except FileExistsError as exc:
+            fail_usage(str(exc))
+            return
+        except OSError as exc:
+            click.echo(f"Error: {network_file}: cannot write ({exc.strerror or exc})", err=True)
+            sys.exit(EXIT_SOME_FAILED)
+    shown = (SecretWarning, CapacityWarning)
+    messages = [str(w.message) for w in caught if issubclass(w.category, shown)]
+    if as_json:
+        emit_json({
+            "path": str(network_file),
+            "neurons": network.n_features,
+            "patterns": network.n_patterns,
+            "noise_level": noise_level,
+            "max_length": max_length,
+            "warnings": messages,
+        })  # fmt: skip
+    else:
+        click.echo(
+            f"{network_file}: stored the password among {noise_level} noise rows "
+            f"({network.n_features} neurons, {network.n_patterns} patterns)"
+        )
+    for message in messages:
+        _warn(f"{network_file}: {message}")
+
+
+@hopfield.command()
+@click.argument("network_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--mode", type=click.Choice(["sync", "converge", "async"]), default="sync",
+              show_default=True, help="One step (the seed), until stable, or async.")  # fmt: skip
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of async recall.")
+@click.option("--check", is_flag=True,
+              help="Ask for the real password too; only say whether it was found.")  # fmt: skip
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read the broken password (and, with --check, the real one on the next "
+                   "line) from standard input.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def recover(
+    network_file: Path, mode: str, seed: int | None, check: bool, from_stdin: bool, as_json: bool
+) -> None:
+    """Recover the password in NETWORK_FILE from a broken copy (asked for, hidden).
+
+    Prints the recovered password on standard output, or with --check only whether it is the
+    real one. Exit code 1 when recovery fails (a state that is not printable text, or, with
+    --check, not the password).
+    """
+    from engines.errors import InputError
+    from engines.hopfield.engine import DiscreteHopfieldNetwork
+    from engines.hopfield.params import HopfieldParams
+    from engines.hopfield.password import PasswordError, recover_password
+
+    try:
+        network = DiscreteHopfieldNetwork.load(network_file, HopfieldParams(mode=mode), seed=seed)
+    except InputError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+    broken = _read_secret("broken password", from_stdin=from_stdin)
+    try:
+        recovered = recover_password(network, broken)
+    except (PasswordError, ValueError) as exc:
+        fail_usage(f"{network_file}: {exc}")
+        return
+    del broken
+    printable = _is_printable(recovered) and bool(recovered)
+    if check:
+        real = _read_secret("real password", from_stdin=from_stdin)
+        found = recovered == real
+        del real, recovered
+        if as_json:
+            emit_json({"path": str(network_file), "mode": mode, "recovered": found})
+        else:
+            click.echo("recovered: the password" if found else "not recovered")
+        sys.exit(0 if found else EXIT_SOME_FAILED)
+    if not printable:
+        click.echo(
+            f"Error: {network_file}: recovery failed: the network settled on a state that is "
+            "not printable ASCII text (a spurious memory); try a longer piece of the password "
+            "or --mode converge",
+            err=True,
+        )
+        sys.exit(EXIT_SOME_FAILED)
+    if as_json:
+        emit_json({"path": str(network_file), "mode": mode, "recovered": recovered})
+    else:
+        click.echo(recovered)
+
+
+# --------------------------------------------------------------------------- capacity
+@hopfield.command("capacity")
+@click.argument("neurons", type=click.IntRange(2, 10**9))
+@click.option("--patterns", type=click.IntRange(min=1), default=None,
+              help="Also say whether this many patterns fit.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def capacity_command(neurons: int, patterns: int | None, as_json: bool) -> None:
+    """How many patterns NEURONS neurons hold, by three rules of thumb."""
+    from engines.hopfield.engine import capacity
+
+    figures = capacity(neurons)
+    fits = None if patterns is None else not figures.exceeded(patterns)
+    if as_json:
+        emit_json({
+            "neurons": neurons,
+            "n_over_2_ln_n": figures.log_rule,
+            "n_over_4_ln_n": figures.strict_log_rule,
+            "linear_0_138_n": figures.linear_rule,
+            "patterns": patterns,
+            "fits": fits,
+        })  # fmt: skip
+        return
+    click.echo(figures.describe(patterns))
+    if patterns is not None:
+        if fits:
+            click.echo(f"{patterns} patterns fit the n/(2 ln n) rule")
+        else:
+            click.echo(f"{patterns} patterns exceed the n/(2 ln n) rule", err=True)
