@@ -28,6 +28,17 @@ MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
+class PlotterOptions:
+    """Page layout for plotter-ready SVG (``--page`` and friends)."""
+
+    page_mm: tuple[float, float]
+    margin_mm: float
+    pen_mm: float
+    element: str = "path"
+    vpype: bool = False
+
+
+@dataclass(frozen=True)
 class Job:
     """One input to render; everything a worker process needs, picklable."""
 
@@ -39,6 +50,7 @@ class Job:
     seed: int | None
     epochs: int | None
     force: bool
+    plotter: PlotterOptions | None = None
 
     @property
     def stem(self) -> str:
@@ -117,7 +129,10 @@ def render_job(job: Job) -> dict[str, Any]:
         result = render_input(job.source, preset, seed=job.seed, epochs=job.epochs)
         t_render = time.perf_counter()
         title = f"{job.stem} · gasworks {job.preset_name}"
-        if "svg" in outputs:
+        extra: dict[str, Any] = {}
+        if "svg" in outputs and job.plotter is not None:
+            extra["plotter"] = write_plotter_svg(result.drawing, outputs["svg"], job.plotter, title)
+        elif "svg" in outputs:
             write_svg(result.drawing, outputs["svg"], result.style, title=title)
         if "png" in outputs:
             write_png(result.drawing, outputs["png"], result.style)
@@ -134,10 +149,30 @@ def render_job(job: Job) -> dict[str, Any]:
         outputs=[str(p) for p in outputs.values()],
         seed=result.seed,
         parameters=preset.model_dump(mode="json"),
-        stats=result.stats,
+        stats={**result.stats, **extra},
         timings={k: round(v, 3) for k, v in timings.items()},
         seconds=round(time.perf_counter() - start, 3),
     )
+
+
+def write_plotter_svg(drawing, path: Path, options: PlotterOptions, title: str) -> dict:
+    """Write the plotter SVG (through vpype when asked); return its pen-travel figures."""
+    from engines.art.plotter import plotter_drawing, plotter_svg_text
+    from engines.atomic import atomic_write_text
+
+    result = plotter_drawing(drawing, options.page_mm, options.margin_mm, options.pen_mm)
+    text = plotter_svg_text(result, element=options.element, title=title)
+    if options.vpype:
+        from app.vpype_bridge import through_vpype
+
+        text = through_vpype(text, options.page_mm)
+    atomic_write_text(path, text)
+    b, a = result.before, result.after
+    return {
+        "pen_lifts_before": b.strokes, "pen_lifts_after": a.strokes,
+        "pen_up_mm_before": round(b.pen_up_mm, 1), "pen_up_mm_after": round(a.pen_up_mm, 1),
+        "pen_down_mm": round(a.pen_down_mm, 1),
+    }  # fmt: skip
 
 
 def _init_worker() -> None:

@@ -33,6 +33,28 @@ def _parse_formats(text: str) -> tuple[str, ...]:
               help="Override the preset's epoch count.")  # fmt: skip
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: up to 4, one per core).")  # fmt: skip
+@click.option(
+    "--page",
+    default=None,
+    metavar="a4|a3|letter|WxHmm",
+    help="Plotter-ready SVG on this page: mm units, merged and ordered strokes.",
+)
+@click.option("--margin", default="10mm", show_default=True, help="Page margin (with --page).")
+@click.option("--landscape", is_flag=True, help="Turn the page (with --page).")
+@click.option("--pen", default="0.3mm", show_default=True, help="Pen width (with --page).")
+@click.option(
+    "--svg-element",
+    type=click.Choice(["path", "polyline"]),
+    default="path",
+    show_default=True,
+    help="Element per stroke in plotter SVG.",
+)
+@click.option(
+    "--vpype",
+    "use_vpype",
+    is_flag=True,
+    help="Pass the plotter SVG through vpype (needs the 'plotter' extra).",
+)
 @click.option("--force", is_flag=True, help="Re-render inputs whose outputs already exist.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's entries as JSON.")
 def render(
@@ -46,6 +68,12 @@ def render(
     workers: int | None,
     force: bool,
     as_json: bool,
+    page: str | None,
+    margin: str,
+    landscape: bool,
+    pen: str,
+    svg_element: str,
+    use_vpype: bool,
 ) -> None:
     """Render INPUT... (files, folders, sample:NAME or text:WORDS) as GNG line art.
 
@@ -67,6 +95,11 @@ def render(
     except click.BadParameter as exc:
         fail_usage(f"--format: {exc.message}")
         return
+    try:
+        plotter = _plotter_options(page, margin, landscape, pen, svg_element, use_vpype)
+    except ValueError as exc:
+        fail_usage(str(exc))
+        return
     name = preset_name or "default"
     try:
         table = apply_overrides(read_preset_table(name), list(overrides))
@@ -85,7 +118,9 @@ def render(
         fail_usage("give at least one INPUT (or a preset with an input)")
 
     sources, notices, missing = expand_inputs(given)
-    jobs = [Job(s, preset.name, table, str(out_dir), fmt, seed, epochs, force) for s in sources]
+    jobs = [
+        Job(s, preset.name, table, str(out_dir), fmt, seed, epochs, force, plotter) for s in sources
+    ]
     for notice in notices:
         click.echo(f"Notice: {notice}", err=True)
     report = BatchReport(entries=list(missing), notices=notices)
@@ -115,6 +150,26 @@ def render(
             f"{report.failed} failed → {out_dir}" + (" (interrupted)" if report.interrupted else "")
         )
     sys.exit(EXIT_SOME_FAILED if report.failed or report.interrupted else EXIT_OK)
+
+
+def _plotter_options(page, margin, landscape, pen, element, use_vpype):
+    from app.batch import PlotterOptions
+    from engines.art.plotter import parse_length_mm, parse_page
+
+    if page is None:
+        if use_vpype or landscape:
+            raise ValueError("--vpype and --landscape need --page")
+        return None
+    if use_vpype:
+        from app.vpype_bridge import vpype_available
+
+        if not vpype_available():
+            raise ValueError("--vpype needs vpype: pip install 'gasworks[plotter]'")
+    page_mm = parse_page(page, landscape=landscape)
+    pen_mm = parse_length_mm(pen)
+    if not 0.01 <= pen_mm <= 5.0:
+        raise ValueError(f"--pen must lie between 0.01 mm and 5 mm, got {pen!r}")
+    return PlotterOptions(page_mm, parse_length_mm(margin), pen_mm, element, use_vpype)
 
 
 def _run_with_progress(jobs, workers: int, report, *, quiet: bool) -> None:

@@ -124,3 +124,31 @@ def test_blank_image_fails_with_a_clear_message(gasworks, tmp_path):
     assert result.exit_code == 1
     assert "blank.png: the pipeline found 0 foreground pixel" in result.output
     shutil.rmtree(tmp_path / "o")
+
+
+def test_plotter_svg_on_a_page(gasworks, folder, tmp_path):
+    out = tmp_path / "plot"
+    result = gasworks(
+        "render", folder / "ring.png", "-o", out, "--format", "svg", "--page", "a5",
+        "--landscape", "--margin", "1cm", "--pen", "0.5mm", *FAST, "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)["inputs"][0]["stats"]
+    plot = stats["plotter"]
+    assert plot["pen_lifts_before"] == stats["edges"]
+    assert plot["pen_lifts_after"] < plot["pen_lifts_before"]
+    assert plot["pen_up_mm_after"] < plot["pen_up_mm_before"]
+    svg = (out / "ring.default.svg").read_text()
+    assert 'width="210mm" height="148mm" viewBox="0 0 210 148"' in svg
+    assert svg.count("<path ") == plot["pen_lifts_after"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(("--page", "b9"), "page must be one of"), (("--landscape",), "need --page"),
+     (("--page", "a4", "--pen", "9mm"), "--pen must lie"),
+     (("--page", "a4", "--margin", "wide"), "length must look like")],
+)  # fmt: skip
+def test_plotter_option_errors(gasworks, tmp_path, extra, message):
+    result = gasworks("render", "sample:coins", "-o", tmp_path / "o", *extra)
+    assert result.exit_code == 2 and message in result.output
