@@ -1,4 +1,4 @@
-"""``gasworks demo``: render the bundled samples' pipeline previews into a folder."""
+"""``gasworks demo``: render the gallery of shipped presets and the pipeline previews."""
 
 from __future__ import annotations
 
@@ -7,32 +7,43 @@ from pathlib import Path
 import click
 
 #: Presets whose inputs ship with the project; each gets a strip of previews.
-DEMO_PRESETS = ("astronaut-points", "coins-local", "page-text")
-DEMO_TEXT = "Gasworks"
+PIPELINE_PRESETS = ("astronaut-points", "coins-local", "page-text")
+#: GNG presets rendered as art (SVG + PNG).
+ART_PRESETS = ("astronaut", "horse", "camera", "text")
 
 
 @click.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), show_default=True, help="Folder for the pictures.")  # fmt: skip
-def demo(out_dir: Path) -> None:
-    """Render pipeline previews (grey → blurred → binary) of bundled samples and text."""
+@click.option("--force", is_flag=True, help="Render again even if the pictures exist.")
+def demo(out_dir: Path, force: bool) -> None:
+    """Render the art gallery and pipeline previews (grey → blurred → binary) into OUT."""
     from rich.progress import Progress
 
-    from engines.pipeline import render_text, run_pipeline
-    from engines.presets import load_preset
+    from app.batch import Job, render_job
+    from engines.pipeline import run_pipeline
+    from engines.presets import load_preset, read_preset_table
 
-    jobs = [(name, load_preset(name)) for name in DEMO_PRESETS]
     with Progress(transient=True) as progress:
-        task = progress.add_task("demo", total=len(jobs) + 1)
-        for name, preset in jobs:
+        task = progress.add_task("demo", total=len(PIPELINE_PRESETS) + len(ART_PRESETS))
+        for name in PIPELINE_PRESETS:
+            preset = load_preset(name)
             result = run_pipeline(preset.input, preset.pipeline)
             path = _write_strip(out_dir / f"{name}.pipeline.png", result.previews())
             progress.console.print(f"{path}  ({result.points.shape[0]} points)")
             progress.advance(task)
-        text_result = run_pipeline(render_text(DEMO_TEXT, size=120))
-        path = _write_strip(out_dir / "text.pipeline.png", text_result.previews())
-        progress.console.print(f"{path}  ({text_result.points.shape[0]} points)")
-        progress.advance(task)
+        for name in ART_PRESETS:
+            table = read_preset_table(name)
+            preset = load_preset(name)
+            source = preset.input or f"text:{preset.text.text}"
+            job = Job(source, name, table, str(out_dir), ("svg", "png"), None, None, force)
+            entry = render_job(job)
+            if entry["status"] == "failed":
+                raise click.ClickException(entry["error"])
+            stats = entry.get("stats")
+            figures = f"{stats['nodes']} nodes, {stats['edges']} edges" if stats else "kept"
+            progress.console.print(f"{job.outputs()['png']}  ({entry['status']}: {figures})")
+            progress.advance(task)
 
 
 def _write_strip(path: Path, previews: dict) -> Path:
