@@ -1,0 +1,33 @@
+"""Self-Organizing Feature Map (SOFM) engine with NeuPy's training rules, compiled with Numba.
+
+``SOFM(params, n_inputs, weights=..., seed=...)`` trains with ``train(data, epochs)`` or
+``step(n)`` (n epochs), and answers ``winners``, ``quantization_error``,
+``topographic_error`` and ``u_matrix``. The recipes built on it live beside it:
+:mod:`engines.som.logo` (text logos), :mod:`engines.som.avatar` (SOFM avatars) and
+:mod:`engines.som.maps` (data maps), with heat maps in :mod:`engines.som.plots`.
+"""
+
+from engines import presets as _presets
+from engines.som.engine import SOFM, Schedule, SOFMSnapshot, pca_weights
+from engines.som.params import SOFMParams
+
+_presets.ENGINE_PARAMS.setdefault("som", "engines.som.params:SOFMParams")
+
+__all__ = ["SOFM", "SOFMParams", "SOFMSnapshot", "Schedule", "pca_weights", "warm_up"]
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel on a tiny map."""
+    import numpy as np
+
+    data = np.random.default_rng(0).random((8, 2), dtype=np.float32)
+    for distance in ("euclid", "cos", "dot"):
+        for training in ("online", "batch"):
+            params = SOFMParams(
+                features_grid=(2, 2), learning_radius=1, distance=distance, training=training
+            )
+            som = SOFM(params, 2, data=data + 0.1, seed=0)
+            som.step(1)
+            som.winners(data + 0.1)
+            som.quantization_error(data + 0.1)
+            som.topographic_error(data + 0.1)
