@@ -56,7 +56,7 @@ def _write_plot(figure, path: Path) -> None:
 def _read_secret(label: str, *, from_stdin: bool, confirm: bool = False) -> str:
     """A secret from a hidden prompt, or the next line of standard input."""
     if from_stdin:
-        line = click.get_text_stream("stdin").readline()
+        line = sys.stdin.readline()
         if not line:
             fail_usage(f"--stdin: no {label} on standard input")
         return line.rstrip("\r\n")

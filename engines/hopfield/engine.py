@@ -270,7 +270,7 @@ def _check_values(values: Any, name: str, ndims: tuple[int, ...]) -> tuple[np.nd
     is_minus = array == -1
     bad = ~(is_one | is_zero | is_minus)
     if bad.any():
-        value = array[bad].flat[0]
+        value = array[bad].flat[0].item()
         raise ValueError(
             f"{name} must hold only 0/1 (binary) or -1/1 (bipolar) values, got {value!r}"
         )
