@@ -1,0 +1,13 @@
+"""Growing Neural Gas: NeuPy's algorithm, compiled, with a stop rule and border emphasis.
+
+>>> from engines.gng import GrowingNeuralGas, GNGParams
+>>> gng = GrowingNeuralGas(GNGParams(max_nodes=100), seed=0)
+"""
+
+from engines import presets as _presets
+from engines.gng.engine import GNGSnapshot, GrowingNeuralGas
+from engines.gng.params import GNGParams
+
+_presets.ENGINE_PARAMS.setdefault("gng", "engines.gng.params:GNGParams")
+
+__all__ = ["GNGParams", "GNGSnapshot", "GrowingNeuralGas"]
