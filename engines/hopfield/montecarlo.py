@@ -15,8 +15,10 @@ chunk of trials. Noise bits are drawn from raw generator bytes: a byte below
 ``floor(256 p)`` is a 1, a byte above is a 0, and the 1 in 256 bytes equal to it are decided
 by a uniform float, so P(1) is exactly ``p``.
 
-Cuts (how the broken copy loses characters; positions are those of the password)
+Cuts
 ----
+How the broken copy loses characters (positions are those of the password):
+
 ``left``
     Keeps the last ``k`` characters in place, spaces before them (the seed's main table).
 ``right``
