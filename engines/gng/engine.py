@@ -422,22 +422,26 @@ def graph_arrays(st: K.State, weights: np.ndarray | None = None) -> tuple[np.nda
 
 
 def _check_points(points: np.ndarray) -> np.ndarray:
+    """Validated float32, C-contiguous copy of ``points``."""
     arr = np.asarray(points)
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise ValueError(f"points must have shape (P, 2), got {arr.shape}")
-    if not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating):
+    if arr.dtype == bool or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
         raise ValueError(f"points must be real numbers, got dtype {arr.dtype}")
     if arr.shape[0] < 2:
         raise ValueError(f"points must hold at least 2 points, got {arr.shape[0]}")
-    arr = np.ascontiguousarray(arr, dtype=np.float32)
-    bad = ~np.isfinite(arr).all(axis=1)
+    with np.errstate(over="ignore"):
+        pts = np.array(arr, dtype=np.float32, order="C")
+    bad = ~np.isfinite(pts).all(axis=1)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"points must be finite; row {i} is {points[i].tolist()} "
-            f"({int(bad.sum())} bad rows, or too large for float32)"
+            f"points must be finite (and within float32 range); row {i} is "
+            f"{arr[i].tolist()}, {int(bad.sum())} such rows"
         )
-    return arr.copy() if arr is points else arr
+    return pts
 
 
 def _bbox(pts: np.ndarray) -> tuple[float, float, float, float]:
