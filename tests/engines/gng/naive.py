@@ -29,6 +29,7 @@ class NaiveGNG:
     errors: np.ndarray = field(default_factory=lambda: np.zeros(0))
     births: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     edges: dict = field(default_factory=dict)  # (birth_a, birth_b), a < b -> age
+    adjacency: dict = field(default_factory=dict)  # birth -> set of neighbour births
     n_updates: int = 0
     next_birth: int = 0
 
@@ -53,6 +54,7 @@ class NaiveGNG:
         self.weights = np.vstack([self.weights, weight.astype(np.float32)[None, :]])
         self.errors = np.append(self.errors, error)
         self.births = np.append(self.births, self.next_birth)
+        self.adjacency[self.next_birth] = set()
         self.next_birth += 1
         return self.next_birth - 1
 
@@ -64,9 +66,20 @@ class NaiveGNG:
         self.weights = np.delete(self.weights, row, axis=0)
         self.errors = np.delete(self.errors, row)
         self.births = np.delete(self.births, row)
+        del self.adjacency[birth]
 
     def neighbours(self, birth: int) -> list[int]:
-        return sorted(b if a == birth else a for a, b in self.edges if birth in (a, b))
+        return sorted(self.adjacency[birth])
+
+    def _link(self, a: int, b: int) -> None:
+        self.edges[self._key(a, b)] = 0
+        self.adjacency[a].add(b)
+        self.adjacency[b].add(a)
+
+    def _unlink(self, a: int, b: int) -> None:
+        del self.edges[self._key(a, b)]
+        self.adjacency[a].discard(b)
+        self.adjacency[b].discard(a)
 
     @staticmethod
     def _key(a: int, b: int) -> tuple[int, int]:
@@ -75,6 +88,21 @@ class NaiveGNG:
     def _move(self, row: int, sample: np.ndarray, rate: float) -> None:
         w = self.weights[row].astype(np.float64)
         self.weights[row] = (w + rate * (sample - w)).astype(np.float32)
+
+    @classmethod
+    def from_snapshot(cls, params, snap) -> NaiveGNG:
+        """A reference network continuing from an engine snapshot (for timing)."""
+        ref = cls.from_params(params)
+        ref.weights = snap.nodes.copy()
+        ref.errors = snap.errors.copy()
+        ref.births = snap.ids.copy()
+        ref.adjacency = {int(b): set() for b in snap.ids}
+        for (a, b), age in zip(snap.edges, snap.ages, strict=True):
+            ref._link(int(snap.ids[a]), int(snap.ids[b]))
+            ref.edges[ref._key(int(snap.ids[a]), int(snap.ids[b]))] = int(age)
+        ref.n_updates = snap.n_updates
+        ref.next_birth = int(snap.ids.max()) + 1
+        return ref
 
     # ------------------------------------------------------------------ training
 
@@ -96,12 +124,12 @@ class NaiveGNG:
         c, s = int(self.births[first]), int(self.births[second])
         self.errors[first] += dist
         self._move(first, sample, self.step)
-        self.edges[self._key(c, s)] = 0
+        self._link(c, s)
         for n in self.neighbours(c):
             key = self._key(c, n)
             if self.edges[key] >= self.max_edge_age:
-                del self.edges[key]
-                if not self.neighbours(n):
+                self._unlink(c, n)
+                if not self.adjacency[n]:
                     self._remove_node(n)
             else:
                 self.edges[key] += 1
@@ -129,9 +157,9 @@ class NaiveGNG:
             self.weights[q_row].astype(np.float64) + self.weights[f_row].astype(np.float64)
         )
         r = self._add_node(mid, self.errors[q_row] if self.inherit_error else 0.0)
-        del self.edges[self._key(q, f)]
-        self.edges[self._key(q, r)] = 0
-        self.edges[self._key(f, r)] = 0
+        self._unlink(q, f)
+        self._link(q, r)
+        self._link(f, r)
 
     def epoch(self, points: np.ndarray, order: np.ndarray) -> float:
         """Present ``points[order]``; returns the mean winner distance."""
