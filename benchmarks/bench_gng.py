@@ -4,6 +4,7 @@ Run by hand (not a test)::
 
     .venv/bin/python benchmarks/bench_gng.py            # uses the Numba cache as it is
     .venv/bin/python benchmarks/bench_gng.py --cold     # fresh, empty cache: real compile
+    .venv/bin/python benchmarks/bench_gng.py --coverage # and the border options' effect
 
 Everything is measured in this process, on this machine:
 
@@ -42,6 +43,10 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7, help="warm runs (default 7)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--naive-signals", type=int, default=400, help="per sampled epoch")
+    ap.add_argument(
+        "--coverage", action="store_true", help="also measure outline coverage with the "
+        "border options off and on (horse and astronaut)"
+    )  # fmt: skip
     args = ap.parse_args()
     if args.cold:
         cache = tempfile.mkdtemp(prefix="gng-bench-cache-")
@@ -145,6 +150,45 @@ def main() -> None:
     print(f"  NumPy reference (est.) / warm recipe:   {naive_est / warm:8.0f}x")
     print(f"  cold first run / warm recipe:           {cold / warm:8.1f}x")
     print(f"  warm recipe per signal:                 {1e9 * warm / total_signals:8.0f} ns")
+    if args.coverage:
+        _coverage_table(args.seed)
+
+
+def _coverage_table(seed: int) -> None:
+    """Outline coverage (tol 2 and 1 px) with the border options off and on."""
+    from functools import partial
+
+    from engines.gng import GNGParams, GrowingNeuralGas
+    from engines.gng.coverage import outline_coverage, outline_pixels
+    from engines.pipeline import PipelineParams, run_pipeline
+    from engines.pipeline.points import points_to_pixels
+    from tests.engines.gng.conftest import ASTRONAUT_RECIPE
+
+    cases = [
+        ("astronaut", "sample:astronaut", PipelineParams(**PIPELINE), {}),
+        ("horse", "sample:horse", PipelineParams(threshold="otsu", scale=0.001), {}),
+        ("horse, max_nodes=600", "sample:horse", PipelineParams(threshold="otsu", scale=0.001),
+         {"max_nodes": 600}),
+    ]  # fmt: skip
+    options = [("off", {}), ("border_weight=5", {"border_weight": 5}),
+               ("border_snap", {"border_snap": True})]  # fmt: skip
+    print()
+    print(f"outline coverage, {EPOCHS} epochs, seed {seed}, GNG settings of the recipe")
+    print(f"{'case':22s} {'option':16s} {'nodes':>6s} {'edges':>6s} {'tol 2':>6s} {'tol 1':>6s}")
+    for name, source, pipeline, extra in cases:
+        result = run_pipeline(source, pipeline)
+        binary = result.binary
+        to_pixels = partial(points_to_pixels, scale=pipeline.scale)
+        print(f"{name}: {result.points.shape[0]} points, foreground {binary.mean():.1%} of "
+              f"the image, corner pixel {'fore' if binary[0, 0] else 'back'}ground, "
+              f"{int(outline_pixels(binary).sum())} outline pixels")  # fmt: skip
+        for label, option in options:
+            params = GNGParams(**{**ASTRONAUT_RECIPE, **extra, **option})
+            snap = GrowingNeuralGas(params, result.points, seed=seed).train(epochs=EPOCHS)
+            cov = [outline_coverage(binary, snap.nodes, snap.edges, to_pixels, tol=t)
+                   for t in (2.0, 1.0)]  # fmt: skip
+            print(f"{'':22s} {label:16s} {snap.n_nodes:6d} {snap.n_edges:6d} "
+                  f"{cov[0]:6.3f} {cov[1]:6.3f}")  # fmt: skip
 
 
 def _naive_estimate(params, points, seed, n_signals, engine_cls, naive_cls, np):
