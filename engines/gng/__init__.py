@@ -5,9 +5,9 @@
 """
 
 from engines import presets as _presets
-from engines.gng.engine import GNGSnapshot, GrowingNeuralGas
+from engines.gng.engine import GNGSnapshot, GrowingNeuralGas, warm_up
 from engines.gng.params import GNGParams
 
 _presets.ENGINE_PARAMS.setdefault("gng", "engines.gng.params:GNGParams")
 
-__all__ = ["GNGParams", "GNGSnapshot", "GrowingNeuralGas"]
+__all__ = ["GNGParams", "GNGSnapshot", "GrowingNeuralGas", "warm_up"]

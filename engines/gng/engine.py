@@ -448,3 +448,18 @@ def _bbox(pts: np.ndarray) -> tuple[float, float, float, float]:
     lo = pts.min(axis=0).astype(np.float64)
     hi = pts.max(axis=0).astype(np.float64)
     return float(lo[0]), float(lo[1]), float(hi[0] - lo[0]), float(hi[1] - lo[1])
+
+
+def warm_up() -> None:
+    """Compile every kernel (or load it from Numba's cache) on a tiny problem.
+
+    Front ends call it once, in the background, at start-up; the first real run is then
+    as fast as the following ones.
+    """
+    rows, cols = np.mgrid[0:8, 0:8]
+    points = np.column_stack([cols.ravel(), -rows.ravel()]).astype(np.float32)
+    params = GNGParams(
+        max_nodes=6, n_iter_before_neuron_added=5, max_edge_age=3, border_weight=1,
+        border_snap=True,
+    )  # fmt: skip
+    GrowingNeuralGas(params, points, seed=0).train(epochs=2)

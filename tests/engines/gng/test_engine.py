@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engines.core import StepStats, run
-from engines.gng import GNGParams, GNGSnapshot, GrowingNeuralGas
+from engines.gng import GNGParams, GNGSnapshot, GrowingNeuralGas, warm_up
 from engines.gng import _kernels as K
 from engines.gng import engine as engine_module
 from tests.engines.gng.conftest import check_state
@@ -320,3 +320,24 @@ def test_integer_and_list_points_are_accepted():
 def test_empty_snapshot_before_data():
     snap = GrowingNeuralGas(GNGParams(), seed=0).snapshot()
     assert snap.n_nodes == 0 and snap.n_edges == 0 and snap.epoch == 0 and not snap.done
+
+
+def test_reference_continues_from_a_snapshot(blob_points):
+    """NaiveGNG.from_snapshot (the benchmark's NumPy timing) continues the same run."""
+    params = GNGParams(**CHURN)
+    gng = GrowingNeuralGas(params, blob_points, seed=3)
+    rng = np.random.default_rng(3)  # the engine's draws: start nodes, first epoch
+    rng.choice(blob_points.shape[0], 2)
+    rng.permutation(blob_points.shape[0])
+    ref = NaiveGNG.from_snapshot(params, gng.train(epochs=1))
+    ref.epoch(blob_points, rng.permutation(blob_points.shape[0]))
+    snap = gng.train(epochs=1)
+    nodes, edges, errors, ages = ref.graph()
+    np.testing.assert_array_equal(snap.nodes, nodes)
+    np.testing.assert_array_equal(snap.edges, edges)
+    np.testing.assert_array_equal(snap.ages, ages)
+    np.testing.assert_allclose(snap.errors, errors, rtol=1e-10)
+
+
+def test_warm_up_runs():
+    assert warm_up() is None
