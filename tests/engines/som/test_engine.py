@@ -1,0 +1,223 @@
+"""The SOFM class: NeuPy's schedule, the engine contract, initialisations, save/load."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from engines.core import run
+from engines.som import SOFM, SOFMParams
+from tests.engines.som import naive
+
+LOGO = dict(
+    features_grid=(2, 50), step=0.05, learning_radius=10, reduce_radius_after=1,
+    reduce_step_after=10, std=1.0, reduce_std_after=100,
+)  # fmt: skip
+
+
+def test_schedule_follows_neupy():
+    som = SOFM(SOFMParams(**LOGO), 2)
+    first = som.schedule(1)
+    assert first.radius == 9  # the epoch counter is 1-based while an epoch trains
+    assert first.step == pytest.approx(0.05 / 1.1)
+    assert first.std == pytest.approx(1 / 1.01)
+    assert som.schedule(10).radius == 0
+    assert som.schedule(25).radius == 0  # never below zero
+    assert som.schedule(20).step == pytest.approx(0.05 / 3)
+    fixed = SOFM(SOFMParams(learning_radius=3, reduce_radius_after=None,
+                            reduce_step_after=None, reduce_std_after=None), 2)  # fmt: skip
+    assert (fixed.schedule(500).radius, fixed.schedule(500).step) == (3, 0.1)
+
+
+def test_epoch_counter_continues_across_train_calls():
+    rng = np.random.default_rng(0)
+    data = rng.random((40, 2))
+    params = SOFMParams(features_grid=(3, 3), learning_radius=2, reduce_radius_after=1)
+    once = SOFM(params, 2, seed=4)
+    once.train(data, epochs=5)
+    twice = SOFM(params, 2, seed=4)
+    twice.train(data, epochs=2)
+    twice.train(data, epochs=3)
+    assert twice.epoch == 5
+    np.testing.assert_array_equal(once.weights, twice.weights)
+    w0 = SOFM(params, 2, seed=4).weights
+    expected, _ = naive.train_online(data, w0, params, 5)
+    np.testing.assert_allclose(twice.weights, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_inputs_are_float32():
+    rng = np.random.default_rng(1)
+    data64 = rng.normal(size=(50, 2)) * 1e3 + 1 / 3
+    params = SOFMParams(features_grid=(3, 3), learning_radius=1)
+    a = SOFM(params, 2, seed=0)
+    a.train(data64, epochs=2)
+    b = SOFM(params, 2, seed=0)
+    b.train(data64.astype(np.float32), epochs=2)
+    np.testing.assert_array_equal(a.weights, b.weights)
+    assert a.snapshot().weights.dtype == np.float32
+
+
+def test_same_seed_same_map_other_seed_other_map():
+    data = np.random.default_rng(2).random((60, 3))
+    params = SOFMParams(features_grid=(4, 4), learning_radius=2, shuffle_data=True)
+    maps = []
+    for seed in (7, 7, 8):
+        som = SOFM(params, 3, seed=seed)
+        som.train(data, epochs=3)
+        maps.append(som.weights)
+    np.testing.assert_array_equal(maps[0], maps[1])
+    assert not np.allclose(maps[0], maps[2])
+
+
+def test_engine_contract_with_run():
+    data = np.random.default_rng(3).random((30, 2))
+    som = SOFM(SOFMParams(features_grid=(3, 3), learning_radius=1, epochs=6), data=data, seed=0)
+    seen = []
+    snap = run(som, 100, lambda s: seen.append(s.epoch), every=2)
+    assert seen == [2, 4, 6]
+    assert som.done
+    assert snap.epoch == 6 and len(snap.errors) == 6
+    assert snap.weights.shape == (3, 3, 2)
+    stats = som.step(1)
+    assert (stats.steps, stats.iteration) == (1, 7)
+    assert stats.error == pytest.approx(som.errors[-1])
+    cancelled = SOFM(SOFMParams(features_grid=(3, 3), epochs=6), data=data)
+    assert run(cancelled, 100, lambda s: True).epoch == 1
+
+
+def test_snapshot_is_a_copy():
+    som = SOFM(SOFMParams(features_grid=(2, 3)), 2, weights=np.zeros((2, 3, 2)))
+    snap = som.snapshot()
+    snap.weights[:] = 5
+    assert (som.weights == 0).all()
+    assert snap.grid_weights.shape == (2, 3, 2)
+    line = SOFM(SOFMParams(features_grid=(4,)), 2).snapshot()
+    assert line.weights.shape == (4, 2) and line.grid_weights.shape == (1, 4, 2)
+
+
+def test_normal_initialisation_is_neupys():
+    som = SOFM(SOFMParams(features_grid=(30, 30)), 4, seed=0)
+    w = som.weights
+    assert abs(w.mean()) < 0.002 and 0.0095 < w.std() < 0.0105
+
+
+def test_sample_from_data_takes_rows_of_the_data():
+    data = np.arange(20, dtype=float).reshape(10, 2)
+    som = SOFM(SOFMParams(features_grid=(2, 2), weight_init="sample_from_data"), 2, seed=1)
+    with pytest.raises(ValueError, match="initialised from data"):
+        som.snapshot()
+    som.set_data(data)
+    rows = {tuple(r) for r in som.weights.reshape(-1, 2)}
+    assert len(rows) == 4 and rows <= {tuple(r) for r in data}  # without replacement
+    big = SOFM(SOFMParams(features_grid=(5, 5), weight_init="sample_from_data"), data=data)
+    assert {tuple(r) for r in big.weights.reshape(-1, 2)} <= {tuple(r) for r in data}
+
+
+def test_init_pca_spans_the_main_directions():
+    rng = np.random.default_rng(4)
+    t = rng.normal(size=(500, 1))
+    data = np.hstack([t * 3 + 1, t * -1 + 2, rng.normal(scale=0.01, size=(500, 1))])
+    som = SOFM(SOFMParams(features_grid=(5, 3), weight_init="init_pca"), data=data)
+    w = som.weights.astype(np.float64)
+    np.testing.assert_allclose(w.reshape(-1, 3).mean(axis=0), data.mean(axis=0), atol=1e-5)
+    along_rows = w[-1, 1] - w[0, 1]  # first grid axis follows the main component
+    direction = along_rows / np.linalg.norm(along_rows)
+    assert abs(direction @ (np.array([3.0, -1.0, 0.0]) / np.sqrt(10))) > 0.999
+
+
+def test_cos_distance_keeps_unit_length_weights():
+    data = np.random.default_rng(5).normal(size=(40, 3))
+    som = SOFM(SOFMParams(features_grid=(3, 3), distance="cos", learning_radius=1), 3)
+    som.train(data, epochs=2)
+    np.testing.assert_allclose(np.linalg.norm(som.weights, axis=-1), 1.0, rtol=1e-6)
+
+
+def test_winners_match_the_reference():
+    rng = np.random.default_rng(6)
+    som = SOFM(SOFMParams(features_grid=(4, 5)), 3, weights=rng.normal(size=(4, 5, 3)))
+    data = rng.normal(size=(50, 3)).astype(np.float32)
+    flat = som.weights.reshape(-1, 3).T
+    expected = [naive.winner_of(x, flat, "euclid") for x in data]
+    np.testing.assert_array_equal(som.winners(data), expected)
+
+
+def test_save_and_load_continue_the_same_run(tmp_path):
+    data = np.random.default_rng(7).random((50, 2))
+    params = SOFMParams(features_grid=(3, 4), learning_radius=2, shuffle_data=True)
+    straight = SOFM(params, 2, seed=9)
+    straight.train(data, epochs=5)
+    first = SOFM(params, 2, seed=9)
+    first.train(data, epochs=2)
+    path = first.save(tmp_path / "map.npz")
+    again = SOFM.load(path)
+    assert again.epoch == 2 and again.errors == first.errors
+    again.train(data, epochs=3)
+    np.testing.assert_array_equal(again.weights, straight.weights)
+    with pytest.raises(FileExistsError):
+        first.save(path, overwrite=False)
+    (tmp_path / "junk.npz").write_bytes(b"not a map")
+    with pytest.raises(ValueError, match="not a saved SOFM"):
+        SOFM.load(tmp_path / "junk.npz")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(n_inputs=0), "n_inputs must be >= 1, got 0"),
+        (dict(n_inputs=2.5), "n_inputs must be an integer"),
+        (dict(), "give n_inputs"),
+        (dict(n_inputs=2, weights=np.zeros((3, 3))), r"shaped features_grid \+ \(n_inputs,\)"),
+        (dict(n_inputs=2, weights=np.full((2, 2, 2), np.nan)), "NaN"),
+        (dict(n_inputs=2, seed=-1), "seed must be a non-negative integer"),
+        (dict(n_inputs=3, search="planar"), "search 'planar' needs n_inputs=2"),
+        (dict(n_inputs=2, search="kd"), "search must be one of auto, full, planar"),
+    ],
+)
+def test_constructor_checks_name_the_bad_value(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SOFM(SOFMParams(features_grid=(2, 2)), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (np.zeros(5), r"2-D \(samples, features\)"),
+        (np.zeros((0, 2)), "no samples"),
+        (np.zeros((4, 3)), "3 features per sample but the map has n_inputs=2"),
+        (np.array([[1.0, np.nan]]), "NaN or infinite"),
+        (np.array([["a", "b"]]), "real numbers"),
+    ],
+)
+def test_data_checks_name_the_bad_value(data, message):
+    som = SOFM(SOFMParams(features_grid=(2, 2)), 2)
+    with pytest.raises(ValueError, match=message):
+        som.train(data, epochs=1)
+
+
+def test_step_needs_data_and_counts():
+    som = SOFM(SOFMParams(features_grid=(2, 2)), 2)
+    with pytest.raises(ValueError, match="no training data"):
+        som.step(1)
+    with pytest.raises(ValueError, match="epochs must be an integer >= 1"):
+        som.train(np.zeros((3, 2)), epochs=0)
+    with pytest.raises(ValueError, match="n must be a non-negative integer"):
+        som.step(-1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (dict(features_grid=(2, 2, 2)), "1 or 2 dimensions"),
+        (dict(features_grid=(0, 3)), "sizes must be >= 1"),
+        (dict(grid_type="square"), "grid_type"),
+        (dict(distance="manhattan"), "distance"),
+        (dict(step=1.5), "step"),
+        (dict(grid_type="hexagon", toroidal=True, features_grid=(3, 4)), "even number of rows"),
+        (dict(grid_type="hexagon", weight_init="init_pca"), "init_pca' needs grid_type 'rect'"),
+        (dict(map=dict(columns=[1, 1])), "must not repeat"),
+    ],
+)
+def test_params_validation(fields, message):
+    with pytest.raises(ValidationError, match=message):
+        SOFMParams(**fields)
