@@ -24,6 +24,24 @@ is the mean of ``d[c]`` over its signals. Ties (equal distances or errors) go to
 created first. Random draws, all from the engine's own generator: the start nodes are
 ``rng.choice(P, n_start_nodes)`` (with replacement, as NeuPy) when data first arrives, and
 each epoch's order is ``rng.permutation(n_signals)`` drawn when the epoch starts.
+
+Beyond NeuPy (all off by default, so a NeuPy recipe runs unchanged):
+
+- a stop rule, checked at the end of each epoch: ``target_error`` (epoch error at most
+  this) or ``patience`` (that many epochs without the epoch error dropping by
+  ``min_improvement``, relative); NeuPy's own stop (an epoch whose signals were all skipped
+  by ``min_distance_for_update``) applies too. ``done`` then becomes True and ``step``
+  does nothing more.
+- two cures for "skinny" art. GNG nodes settle at the centroid of the points they win,
+  so the outermost ones sit about half a node spacing inside the outline.
+  ``border_weight=k`` presents every outline point (:func:`~engines.gng._border.
+  outline_mask`) ``k`` more times per epoch: the outer nodes' centroids move onto the
+  outline and, the outline producing more error, more nodes are inserted along it (the
+  epoch grows by ``k`` × the outline points, which changes NeuPy's insertion schedule).
+  ``border_snap=True`` leaves training alone and moves, in snapshots only, each node that
+  is nearest to some outline point to the mean of those points: exact, free, strongest
+  when nodes are sparse, but only the outer ring moves. Measured with
+  :func:`~engines.gng.coverage.outline_coverage` (``benchmarks/bench_gng.py --coverage``).
 """
 
 from __future__ import annotations
