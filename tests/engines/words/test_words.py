@@ -1,0 +1,70 @@
+"""Word counting: gap splitting, hyphens, line bands, and the seed's page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engines.pipeline import PipelineParams
+from engines.words import count_words
+from engines.words.segment import hyphen_columns, line_bands, split_gap
+from engines.words.synthetic import make_page
+
+PAGE_CROP = PipelineParams(crop="0:142,0:384")
+
+
+def test_split_lies_in_the_empty_stretch_between_gap_groups():
+    gaps = np.array([1, 1, 2, 2, 3, 1, 2, 8, 9, 10, 8])
+    split, letter, word = split_gap(gaps, letter_height=16.0)
+    assert (letter, word) == (3.0, 8.0) and split == 5.5
+
+
+def test_few_wide_outliers_are_not_the_word_gaps():
+    # 40 letter gaps of 1-3, 12 word gaps of 6-7 and one very wide gap of 15.
+    gaps = np.array([1, 2, 3] * 13 + [2] + [6, 7] * 6 + [15])
+    split, _, word = split_gap(gaps, letter_height=12.0)
+    assert word == 6.0 and 3 < split < 6
+
+
+def test_single_word_lines_are_not_split():
+    split, _, _ = split_gap(np.array([1, 2, 1, 2, 3]), letter_height=16.0)
+    assert split == np.inf
+
+
+def test_hyphen_touching_a_letter_is_found():
+    band = np.zeros((20, 40), dtype=bool)
+    band[4:16, 2:6] = True  # a letter stem
+    band[9:11, 6:14] = True  # a hyphen touching it
+    band[4:16, 14:18] = True  # the next stem
+    bars = hyphen_columns(band, letter_height=12.0)
+    assert bars[6:14].all() and not bars[2:6].any() and not bars[14:18].any()
+
+
+def test_touching_lines_are_cut_apart():
+    letters = np.zeros((40, 30), dtype=bool)
+    letters[2:19, 5:25] = True
+    letters[18:20, 10] = True  # a descender touching the next line
+    letters[20:37, 5:25] = True
+    bands = line_bands(letters, letter_height=16.0)
+    assert len(bands) == 2 and bands[0][1] == bands[1][0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_seed_page_has_44_words(seed):
+    # "Region-based" counts as two words, as in the seed's figure of 44.
+    assert count_words("sample:page", pipeline=PAGE_CROP, seed=seed).words == 44
+
+
+@pytest.mark.parametrize("seed", [3, 5, 6])
+def test_generated_pages_counted_exactly(seed):
+    page = make_page(seed, photographed=seed % 2 == 1)
+    assert count_words(page.image, seed=0).words == page.words
+
+
+def test_count_labels_every_used_node_and_cuts_cross_word_edges():
+    result = count_words("sample:page", pipeline=PAGE_CROP, seed=0)
+    used = result.labels >= 0
+    assert used.sum() > 0.9 * len(result.nodes)
+    a, b = result.edges.T
+    both = used[a] & used[b]
+    assert (result.labels[a][both] == result.labels[b][both]).all()
