@@ -54,14 +54,13 @@ class AvatarLook:
 
     def params(self, base: SOFMParams | None = None) -> SOFMParams:
         """SOFMParams of this look (the 9 x 9 grid, NeuPy's other defaults, or ``base``'s)."""
-        fields = (base or SOFMParams()).model_dump()
+        base = base or SOFMParams()
+        fields = base.model_dump()
         fields.update(
-            features_grid=(GRID_SIZE, GRID_SIZE),
-            step=self.step,
-            learning_radius=self.learning_radius,
-            std=self.std,
-            epochs=N_UPDATES,
+            step=self.step, learning_radius=self.learning_radius, std=self.std, epochs=N_UPDATES
         )
+        if "features_grid" not in base.model_fields_set:  # a grid asked for is kept (and refused)
+            fields["features_grid"] = (GRID_SIZE, GRID_SIZE)
         return SOFMParams.model_validate(fields)
 
 

@@ -103,7 +103,9 @@ def heatmap_bytes(
         r = 1 / np.sqrt(3)
         shape = np.stack([np.cos(angles), np.sin(angles)], axis=1) * r
         polys = centres[:, None, :] + shape[None]
-        coll = PolyCollection(polys, array=v.ravel(), cmap=cmap, norm=norm, edgecolors="none")
+        coll = PolyCollection(
+            polys, array=v.ravel(), cmap=cmap, norm=norm, edgecolors="#9a9a9a", linewidths=0.4
+        )
         ax.add_collection(coll)
         ax.set_xlim(-0.6, cols + 0.1)
         ax.set_ylim(centres[:, 1].max() + 0.7, -0.7)
