@@ -221,3 +221,26 @@ def test_step_needs_data_and_counts():
 def test_params_validation(fields, message):
     with pytest.raises(ValidationError, match=message):
         SOFMParams(**fields)
+
+
+def test_one_update_by_hand():
+    # 3 x 3 grid, all units at 0, one sample at 1; radius 1, std 1, step 0.5, no decay.
+    params = SOFMParams(features_grid=(3, 3), learning_radius=1, std=1.0, step=0.5,
+                        reduce_radius_after=None, reduce_step_after=None,
+                        reduce_std_after=None)  # fmt: skip
+    w0 = np.zeros((3, 3, 1))
+    w0[1, 1] = 0.9  # the winner: the centre
+    som = SOFM(params, 1, weights=w0)
+    som.train(np.array([[1.0]]), epochs=1)
+    g1 = np.exp(-1 / (2 * np.pi))  # NeuPy: exp(-d**2 / (2 pi std**2)), not exp(-d**2 / 2)
+    side = 0.5 * (1 + g1) / 2  # mean over the two axes (1 along one, g1 along the other)
+    w = som.weights[..., 0].astype(np.float64)
+    assert w[1, 1] == pytest.approx(0.9 + 0.5 * 0.1, rel=1e-6)
+    for r, c in [(0, 1), (1, 0), (1, 2), (2, 1)]:
+        assert w[r, c] == pytest.approx(side, rel=1e-6)
+    assert (w[[0, 0, 2, 2], [0, 2, 0, 2]] == 0).all()  # diagonals: distance^2 = 2 > 1
+    # a 1-D grid has one axis: the neighbour gets the plain factor
+    line = SOFM(params.model_copy(update={"features_grid": (3,)}), 1,
+                weights=np.array([[0.0], [0.9], [0.0]]))  # fmt: skip
+    line.train(np.array([[1.0]]), epochs=1)
+    assert line.weights[0, 0] == pytest.approx(0.5 * g1, rel=1e-6)
