@@ -10,8 +10,20 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, *, overwrite: bool = True) -> Path:
+def _default_mode() -> int:
+    """Permissions a plain ``open()`` would give a new file (0o666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def atomic_write_bytes(
+    path: str | Path, data: bytes, *, overwrite: bool = True, mode: int | None = None
+) -> Path:
     """Write ``data`` to ``path`` atomically.
+
+    ``mode`` sets the file's permissions (e.g. 0o600 for a file holding a secret); by
+    default they are those of a plain ``open()``, not the temporary file's owner-only ones.
 
     Raises
     ------
@@ -28,6 +40,7 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, overwrite: bool = True)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _default_mode() if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

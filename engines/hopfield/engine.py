@@ -671,7 +671,8 @@ class DiscreteHopfieldNetwork:
             holds_secret=np.array(self.holds_secret),
             metadata=np.array(json.dumps(self.metadata, sort_keys=True)),
         )
-        return atomic_write_bytes(path, buffer.getvalue(), overwrite=overwrite)
+        # Owner-only: the weights of a password network contain the password.
+        return atomic_write_bytes(path, buffer.getvalue(), overwrite=overwrite, mode=0o600)
 
     @classmethod
     def load(

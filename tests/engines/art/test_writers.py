@@ -106,3 +106,14 @@ def test_bad_edges_and_colours():
     with pytest.raises(ValueError, match="colour must be"):
         parse_colour("bluish")
     assert parse_colour("#ABC") == "#aabbcc"
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = write_png(graph_drawing(NODES, EDGES, STYLE), tmp_path / "p.png", STYLE)
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644
