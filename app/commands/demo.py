@@ -10,6 +10,12 @@ import click
 PIPELINE_PRESETS = ("astronaut-points", "coins-local", "page-text")
 #: GNG presets rendered as art (SVG + PNG).
 ART_PRESETS = ("astronaut", "horse", "camera", "text")
+#: SOFM pictures, as the commands that make them (output file last).
+SOM_COMMANDS = (
+    ("logo", "Gasworks", "-o", "logo.png"),
+    ("avatar", "--sheet", "12", "-o", "avatars.png"),
+    ("map", "sample:breast_cancer", "-o", "map-breast-cancer.png"),
+)
 
 
 @click.command()
@@ -25,7 +31,8 @@ def demo(out_dir: Path, force: bool) -> None:
     from engines.presets import load_preset, read_preset_table
 
     with Progress(transient=True) as progress:
-        task = progress.add_task("demo", total=len(PIPELINE_PRESETS) + len(ART_PRESETS))
+        total = len(PIPELINE_PRESETS) + len(ART_PRESETS) + len(SOM_COMMANDS)
+        task = progress.add_task("demo", total=total)
         for name in PIPELINE_PRESETS:
             preset = load_preset(name)
             result = run_pipeline(preset.input, preset.pipeline)
@@ -44,6 +51,21 @@ def demo(out_dir: Path, force: bool) -> None:
             figures = f"{stats['nodes']} nodes, {stats['edges']} edges" if stats else "kept"
             progress.console.print(f"{job.outputs()['png']}  ({entry['status']}: {figures})")
             progress.advance(task)
+        for command, *args in SOM_COMMANDS:
+            path = out_dir / args[-1]
+            if force or not path.exists():
+                _run_command(command, [*args[:-1], str(path), "--force"])
+            else:
+                progress.console.print(f"{path}  (kept)")
+            progress.advance(task)
+
+
+def _run_command(name: str, args: list[str]) -> None:
+    """Run another gasworks command in this process, as its own command line would."""
+    from app.cli import main
+
+    command = main.get_command(click.get_current_context(), name)
+    command.main(args, prog_name=f"gasworks {name}", standalone_mode=False)
 
 
 def _write_strip(path: Path, previews: dict) -> Path:

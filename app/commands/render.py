@@ -75,7 +75,7 @@ def render(
     svg_element: str,
     use_vpype: bool,
 ) -> None:
-    """Render INPUT... (files, folders, sample:NAME or text:WORDS) as GNG line art.
+    """Render files, folders, sample:NAME or text:WORDS inputs as GNG line art.
 
     Writes OUT/<stem>.<preset>.svg|png and OUT/manifest.json. Outputs that exist are kept
     (a re-run resumes) unless --force. Exit 0 when every input rendered, 1 when some failed.
