@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "demo": "app.commands.demo:demo",
     "hopfield": "app.commands.hopfield:hopfield",
     "render": "app.commands.render:render",
+    "words": "app.commands.words:words",
     "logo": "app.commands.som:logo",
     "avatar": "app.commands.som:avatar",
     "map": "app.commands.som:map_command",

@@ -20,7 +20,11 @@ from engines.pipeline.params import PipelineParams
 from presets import DIRECTORY as PRESET_DIR
 
 #: Engine name → "module:Class" of its parameter type (imported only when used).
-ENGINE_PARAMS: dict[str, str] = {}
+ENGINE_PARAMS: dict[str, str] = {
+    "gng": "engines.gng.params:GNGParams",
+    "som": "engines.som.params:SOFMParams",
+    "words": "engines.words.params:WordParams",
+}
 #: Engine name → "module:Class" of its style type; engines not listed use ArtStyle.
 ENGINE_STYLES: dict[str, str] = {}
 DEFAULT_STYLE = "engines.art.style:ArtStyle"
@@ -63,8 +67,6 @@ class Preset(BaseModel):
             return values
         engine = values.get("engine")
         if engine is not None and engine not in ENGINE_PARAMS:
-            _ensure_engines_registered()
-        if engine is not None and engine not in ENGINE_PARAMS:
             raise ValueError(
                 f"engine: unknown engine {engine!r}; available: {', '.join(sorted(ENGINE_PARAMS))}"
             )
@@ -87,16 +89,6 @@ class Preset(BaseModel):
 def _import(target: str) -> type[BaseModel]:
     module, _, attr = target.partition(":")
     return getattr(importlib.import_module(module), attr)
-
-
-def _ensure_engines_registered() -> None:
-    """Import the engine packages that register their parameter types."""
-    for module in ("engines.gng", "engines.som"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
 
 
 _TABLE_ERROR = "table errors:\n"

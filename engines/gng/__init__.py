@@ -4,10 +4,7 @@
 >>> gng = GrowingNeuralGas(GNGParams(max_nodes=100), seed=0)
 """
 
-from engines import presets as _presets
 from engines.gng.engine import GNGSnapshot, GrowingNeuralGas, warm_up
 from engines.gng.params import GNGParams
-
-_presets.ENGINE_PARAMS.setdefault("gng", "engines.gng.params:GNGParams")
 
 __all__ = ["GNGParams", "GNGSnapshot", "GrowingNeuralGas", "warm_up"]

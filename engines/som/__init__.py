@@ -7,11 +7,8 @@
 :mod:`engines.som.maps` (data maps), with heat maps in :mod:`engines.som.plots`.
 """
 
-from engines import presets as _presets
 from engines.som.engine import SOFM, Schedule, SOFMSnapshot, pca_weights
 from engines.som.params import SOFMParams
-
-_presets.ENGINE_PARAMS.setdefault("som", "engines.som.params:SOFMParams")
 
 __all__ = ["SOFM", "SOFMParams", "SOFMSnapshot", "Schedule", "pca_weights", "warm_up"]
 

@@ -57,7 +57,8 @@ class WordCount:
     nodes: np.ndarray = field(repr=False)  # (N, 2) in (col, -row) pixel coordinates
     edges: np.ndarray = field(repr=False)  # (E, 2) after refresh and pruning
     labels: np.ndarray = field(repr=False)  # (N,) subgraph of each node, -1 if unused
-    shrink: float = 1.0
+    layout: WordLayout = field(repr=False)  # lines and word spans of the prepared ink
+    rescale: float = 1.0  # the page was resized by this factor before analysis
 
     def word_boxes(self) -> list[tuple[int, int, int, int]]:
         """(row0, col0, row1, col1) of each word's nodes, in reading order of labels."""
@@ -149,7 +150,7 @@ def count_words(
         line_of_row[r0:r1] = index
     nodes, edges, labels = subgraphs(snap.nodes, points, ink, max_gap, snap.edges, line_of_row)
     words = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
-    return WordCount(words, scale, grey, ink, nodes, edges, labels, shrink)
+    return WordCount(words, scale, grey, ink, nodes, edges, labels, layout, shrink)
 
 
 def subgraphs(

@@ -1,4 +1,4 @@
-"""Measure a text image's scale: letter height, stroke width and the gap between words."""
+"""Measure a text image's scale (letter height, stroke width) and clean its letters."""
 
 from __future__ import annotations
 
@@ -8,28 +8,23 @@ import numpy as np
 from scipy import ndimage
 from skimage import measure
 
-#: A component this much shorter than the median letter and this elongated is a rule,
-#: dash or hyphen: it is dropped so hyphenated compounds count as separate words.
+#: A component this much shorter than the median letter and this elongated is a rule or a
+#: dash lying on its own: it is dropped.
 THIN_HEIGHT_RATIO = 0.35
 THIN_ASPECT = 1.8
-#: Components smaller than this share of the median letter's area are noise.
-SPECK_AREA_RATIO = 0.04
+#: Components smaller than this share of a large letter (the 90th percentile of areas) are
+#: noise specks: they take no part in measuring and are dropped.
+SPECK_AREA_RATIO = 0.1
+SPECK_PERCENTILE = 90
 
 
 @dataclass(frozen=True)
 class TextScale:
     """Sizes in pixels measured from the letters of a binary text image."""
 
-    letter_height: float  # median height of letter-sized components
-    stroke_width: float  # median stroke thickness (twice the median distance to background)
-    letter_gap: float  # typical horizontal gap between letters of a word
-    word_gap: float  # typical horizontal gap between words
-    n_components: int
-
-    @property
-    def merge_gap(self) -> float:
-        """Gaps up to this width are closed when letters are joined into words."""
-        return 0.5 * (self.letter_gap + self.word_gap)
+    letter_height: float  # median height of the taller half of the letter-like components
+    stroke_width: float  # twice the median distance from ink to background
+    n_components: int  # letter-like components measured
 
 
 def letter_components(binary: np.ndarray) -> list:
@@ -37,29 +32,36 @@ def letter_components(binary: np.ndarray) -> list:
     return measure.regionprops(measure.label(binary, connectivity=2))
 
 
+def _letter_like(areas: np.ndarray) -> np.ndarray:
+    """Components big enough to be letters or punctuation, whatever the noise around."""
+    return areas >= SPECK_AREA_RATIO * np.percentile(areas, SPECK_PERCENTILE)
+
+
+def _median_tall_height(heights: np.ndarray) -> float:
+    return float(np.median(heights[heights >= np.percentile(heights, 50)]))
+
+
 def clean_letters(binary: np.ndarray) -> np.ndarray:
-    """Drop specks, rules and hyphens, keeping letters, digits and punctuation marks."""
+    """Drop specks and free-standing rules, keeping letters, digits and punctuation."""
     regions = letter_components(binary)
     if not regions:
         return binary
     heights = np.array([r.bbox[2] - r.bbox[0] for r in regions], dtype=float)
+    widths = np.array([r.bbox[3] - r.bbox[1] for r in regions], dtype=float)
     areas = np.array([r.area for r in regions], dtype=float)
-    big = heights >= np.percentile(heights, 50)
-    median_h = float(np.median(heights[big]))
-    median_area = float(np.median(areas[big]))
+    letters = _letter_like(areas)
+    median_h = _median_tall_height(heights[letters])
+    thin_bar = (heights <= THIN_HEIGHT_RATIO * median_h) & (widths >= THIN_ASPECT * heights)
     keep = np.zeros(binary.shape, dtype=bool)
-    for region, h, area in zip(regions, heights, areas, strict=True):
-        w = region.bbox[3] - region.bbox[1]
-        thin_bar = h <= THIN_HEIGHT_RATIO * median_h and w >= THIN_ASPECT * h
-        speck = area < SPECK_AREA_RATIO * median_area
-        if not (thin_bar or speck):
+    for region, keep_it in zip(regions, letters & ~thin_bar, strict=True):
+        if keep_it:
             minr, minc, maxr, maxc = region.bbox
             keep[minr:maxr, minc:maxc] |= region.image
     return keep
 
 
 def measure_scale(binary: np.ndarray) -> TextScale:
-    """Letter height, stroke width and letter/word gaps of a binary text image.
+    """Letter height and stroke width of a binary text image.
 
     Parameters
     ----------
@@ -74,51 +76,9 @@ def measure_scale(binary: np.ndarray) -> TextScale:
     regions = letter_components(binary)
     if len(regions) < 3:
         raise ValueError(f"found {len(regions)} ink component(s); need at least 3 letters")
-    boxes = np.array([r.bbox for r in regions], dtype=float)  # minr, minc, maxr, maxc
-    heights = boxes[:, 2] - boxes[:, 0]
-    tall = heights >= np.percentile(heights, 50)
-    letter_height = float(np.median(heights[tall]))
-    distance = ndimage.distance_transform_edt(binary)
-    ridge = distance[binary]
+    heights = np.array([r.bbox[2] - r.bbox[0] for r in regions], dtype=float)
+    areas = np.array([r.area for r in regions], dtype=float)
+    letters = _letter_like(areas)
+    ridge = ndimage.distance_transform_edt(binary)[binary]
     stroke = float(2.0 * np.median(ridge)) if ridge.size else 1.0
-    gaps = _right_gaps(boxes)
-    letter_gap, word_gap = _two_gap_modes(gaps, letter_height)
-    return TextScale(letter_height, stroke, letter_gap, word_gap, len(regions))
-
-
-def _right_gaps(boxes: np.ndarray) -> np.ndarray:
-    """For each component, the gap to the nearest component to its right on the same line."""
-    gaps = []
-    order = np.argsort(boxes[:, 1])
-    b = boxes[order]
-    for i in range(len(b)):
-        top, _left, bottom, right = b[i]
-        height = bottom - top
-        best = np.inf
-        for j in range(i + 1, len(b)):
-            if b[j, 1] - right > 4 * height:
-                break
-            overlap = min(bottom, b[j, 2]) - max(top, b[j, 0])
-            if overlap >= 0.5 * min(height, b[j, 2] - b[j, 0]) and b[j, 1] >= right - 1:
-                best = min(best, b[j, 1] - right)
-        if np.isfinite(best):
-            gaps.append(max(best, 0.0))
-    return np.asarray(gaps)
-
-
-def _two_gap_modes(gaps: np.ndarray, letter_height: float) -> tuple[float, float]:
-    """Typical letter and word gaps: a two-cluster split of the gap sizes (1-D k-means)."""
-    if gaps.size < 2:
-        return 0.1 * letter_height, 0.5 * letter_height
-    values = np.sort(gaps)
-    best_cost, split = np.inf, 1
-    for k in range(1, values.size):  # the split minimising within-cluster variance
-        lo, hi = values[:k], values[k:]
-        cost = lo.var() * lo.size + hi.var() * hi.size
-        if cost < best_cost:
-            best_cost, split = cost, k
-    letter_gap = float(np.median(values[:split]))
-    word_gap = float(np.median(values[split:]))
-    if word_gap < letter_gap + 0.15 * letter_height:  # one line of one word: no word gaps
-        word_gap = letter_gap + 0.5 * letter_height
-    return letter_gap, word_gap
+    return TextScale(_median_tall_height(heights[letters]), stroke, int(letters.sum()))

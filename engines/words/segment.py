@@ -99,12 +99,14 @@ def _interior_gaps(occupied: np.ndarray) -> list[tuple[int, int]]:
 def split_gap(gaps: np.ndarray, letter_height: float) -> tuple[float, float, float]:
     """(split, widest letter gap, narrowest word gap) from empty-run widths.
 
-    Gaps inside words and gaps between words form two groups with nothing between them,
-    wherever each group lies for a given font. The split is the middle of the widest
-    stretch of widths that no gap has, among stretches that lie between
-    :data:`SPLIT_RANGE` letter heights and leave at least :data:`MIN_WORD_SHARE` of the
-    gaps above them (a few wide outliers are not the word gaps). Without any gap wider than
-    :data:`MIN_WORD_GAP` letter heights the lines hold single words: nothing is split.
+    Gaps inside words are the narrowest group; the gaps between words come next, with an
+    empty stretch of widths between them; wider groups still (a space beside a dropped
+    hyphen, a tab) may follow. Among empty stretches whose middle lies between
+    :data:`SPLIT_RANGE` letter heights and that leave at least :data:`MIN_WORD_SHARE` of the
+    gaps above them, the split is the lowest one at least half as wide as the widest. When
+    the widths run on without any empty stretch (small or blurred print), a two-group fit
+    (1-D k-means, exact) decides. Without any gap wider than :data:`MIN_WORD_GAP` letter
+    heights the lines hold single words: nothing is split.
     """
     values = np.sort(gaps.astype(float))
     if values.size == 0 or values[-1] < MIN_WORD_GAP * letter_height:
@@ -112,12 +114,28 @@ def split_gap(gaps: np.ndarray, letter_height: float) -> tuple[float, float, flo
     lo, hi = SPLIT_RANGE[0] * letter_height, SPLIT_RANGE[1] * letter_height
     min_above = max(2, int(np.ceil(MIN_WORD_SHARE * values.size)))
     unique = np.concatenate([[0.0], np.unique(values)])
-    best, split, letter_gap, word_gap = -1.0, np.inf, float(values[-1]), np.inf
-    for a, b in itertools.pairwise(unique):
-        above = values.size - np.searchsorted(values, b)
-        if lo <= 0.5 * (a + b) <= hi and above >= min_above and b - a > best:
-            best, split, letter_gap, word_gap = b - a, 0.5 * (a + b), float(a), float(b)
-    return split, letter_gap, word_gap
+    candidates = [
+        (a, b)
+        for a, b in itertools.pairwise(unique)
+        if lo <= 0.5 * (a + b) <= hi and values.size - np.searchsorted(values, b) >= min_above
+    ]
+    widest = max((b - a for a, b in candidates), default=0.0)
+    if widest >= 2.0:  # widths are whole pixels: a stretch must miss at least one width
+        a, b = next((a, b) for a, b in candidates if b - a >= max(2.0, 0.5 * widest))
+        return 0.5 * (a + b), float(a), float(b)
+    return _two_groups(values)
+
+
+def _two_groups(values: np.ndarray) -> tuple[float, float, float]:
+    """Split sorted widths where the within-group variance is least."""
+    best, k_best = np.inf, 1
+    for k in range(1, values.size):
+        lo, hi = values[:k], values[k:]
+        cost = lo.var() * lo.size + hi.var() * hi.size
+        if cost < best:
+            best, k_best = cost, k
+    a, b = float(values[k_best - 1]), float(values[k_best])
+    return 0.5 * (a + b), a, b
 
 
 def hyphen_columns(band: np.ndarray, letter_height: float) -> np.ndarray:
@@ -143,8 +161,11 @@ def hyphen_columns(band: np.ndarray, letter_height: float) -> np.ndarray:
     thin = inked & (last - first + 1 <= HYPHEN_THICKNESS * letter_height)
     thin &= (first >= mid_lo) & (last <= mid_hi)
     bars = np.zeros(band.shape[1], dtype=bool)
+    empty = ~inked
     for a, b in _runs(thin):
-        if b - a >= HYPHEN_MIN_LENGTH * letter_height:
+        # A hyphen stands free on at least one side; the crossbar of an H runs stem to stem.
+        free = empty[max(0, a - 2) : a].any() or empty[b : b + 2].any()
+        if b - a >= HYPHEN_MIN_LENGTH * letter_height and free:
             bars[a:b] = True
     return bars
 

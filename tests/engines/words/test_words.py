@@ -31,13 +31,21 @@ def test_single_word_lines_are_not_split():
     assert split == np.inf
 
 
-def test_hyphen_touching_a_letter_is_found():
+def test_hyphen_touching_one_letter_is_found():
     band = np.zeros((20, 40), dtype=bool)
     band[4:16, 2:6] = True  # a letter stem
     band[9:11, 6:14] = True  # a hyphen touching it
-    band[4:16, 14:18] = True  # the next stem
+    band[4:16, 16:20] = True  # the next letter, two columns away
     bars = hyphen_columns(band, letter_height=12.0)
-    assert bars[6:14].all() and not bars[2:6].any() and not bars[14:18].any()
+    assert bars[6:14].all() and not bars[2:6].any() and not bars[16:20].any()
+
+
+def test_crossbar_of_an_h_is_not_a_hyphen():
+    band = np.zeros((20, 40), dtype=bool)
+    band[4:16, 2:6] = True
+    band[9:11, 6:14] = True
+    band[4:16, 14:18] = True  # stem to stem: an H
+    assert not hyphen_columns(band, letter_height=12.0).any()
 
 
 def test_touching_lines_are_cut_apart():
