@@ -1,0 +1,242 @@
+"""The studio window: one tab per engine recipe, work in worker threads, live views.
+
+``main()`` is the ``gasworks-studio`` entry point; ``gasworks gui`` calls :func:`launch`
+with its options (a tab to open, a job to run, a screenshot to save).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+
+ORGANIZATION = "Gasworks"
+APPLICATION = "Gasworks Studio"
+SETTINGS_APP = "studio"
+#: Smallest window the screenshots are taken at.
+SCREENSHOT_SIZE = (1400, 940)
+DEFAULT_SIZE = (1400, 940)
+GEOMETRY_KEY = "window/geometry"
+TAB_KEY = "window/tab"
+#: How long ``--run`` waits for a tab's job, in seconds.
+RUN_TIMEOUT = 600.0
+#: Environment variable: when set, the first paint's wall-clock time is printed to stderr.
+TIMING_ENV = "GASWORKS_GUI_TIMING"
+#: Interpreter switch interval: the GUI thread gets the interpreter back from a worker
+#: thread quickly (the default is 5 ms).
+SWITCH_INTERVAL = 0.001
+
+#: Tab key → (module, class), in the window's order.
+TABS: dict[str, tuple[str, str]] = {
+    "art": ("app.gui.tabs.art", "ArtTab"),
+}
+
+
+class _FirstPaint(QObject):
+    """Calls ``callback`` once, at the window's first paint."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]):
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            QTimer.singleShot(0, callback)
+        return False
+
+
+class MainWindow(QMainWindow):
+    """The studio: tabs, window geometry and last tab kept in QSettings, background warm-up."""
+
+    def __init__(self, *, warm_up: bool = True):
+        super().__init__()
+        import importlib
+
+        from app.gui.workers import JobRunner
+
+        self.setWindowTitle(APPLICATION)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.tab_widgets: dict[str, QWidget] = {}
+        for key, (module, cls) in TABS.items():
+            tab = getattr(importlib.import_module(module), cls)()
+            self.tab_widgets[key] = tab
+            self.tabs.addTab(tab, tab.title)
+        self.resize(*DEFAULT_SIZE)
+        settings = QSettings()
+        geometry = settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        last = settings.value(TAB_KEY)
+        if last in self.tab_widgets:
+            self.select_tab(str(last))
+        self.warm = JobRunner(self)
+        self.warmed = False
+        self.warm.result.connect(self._on_warm)
+        if warm_up:
+            self.warm.start(warm_up_job)
+        self.statusBar().showMessage("Compiling the engines' kernels in the background…")
+
+    def _on_warm(self, seconds: float) -> None:
+        self.warmed = True
+        self.statusBar().showMessage(f"Engines ready (kernels warmed in {seconds:.1f} s).", 8000)
+
+    def select_tab(self, key: str) -> QWidget:
+        tab = self.tab_widgets[key]
+        self.tabs.setCurrentWidget(tab)
+        return tab
+
+    def current_key(self) -> str:
+        current = self.tabs.currentWidget()
+        return next(k for k, w in self.tab_widgets.items() if w is current)
+
+    def closeEvent(self, event) -> None:
+        settings = QSettings()
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(TAB_KEY, self.current_key())
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> bool:
+        """Cancel every job and wait for the worker threads (closing while training)."""
+        ok = True
+        for tab in self.tab_widgets.values():
+            ok &= tab.shutdown()
+        ok &= self.warm.shutdown()
+        return ok
+
+
+def warm_up_job(control) -> float:
+    """Compile (or load from Numba's cache) the engines' kernels."""
+    import engines.gng
+    import engines.som
+
+    start = time.perf_counter()
+    engines.gng.warm_up()
+    control.checkpoint()
+    engines.som.warm_up()
+    return time.perf_counter() - start
+
+
+#: Qt messages that say nothing to a user of the offscreen platform.
+QUIET_MESSAGES = ("propagateSizeHints",)
+
+
+def _qt_messages(mode, context, message: str) -> None:
+    if any(quiet in message for quiet in QUIET_MESSAGES):
+        return
+    print(message, file=sys.stderr)
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with the names QSettings files are kept under."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    qInstallMessageHandler(_qt_messages)
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(SETTINGS_APP)
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationDisplayName(APPLICATION)
+    return app
+
+
+def wait_until(app: QApplication, done: Callable[[], bool], timeout: float) -> bool:
+    """Process events until ``done()`` or ``timeout`` seconds; True if done."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        app.processEvents()
+        time.sleep(0.005)
+    return True
+
+
+def launch(
+    tab: str | None = None,
+    *,
+    run: bool = False,
+    screenshot: Path | None = None,
+) -> int:
+    """Open the window; with ``screenshot``, run the tab's job if asked, save, and exit.
+
+    Returns the exit code: 0, or 1 when the job failed or the screenshot could not be saved
+    (the message goes to standard error).
+    """
+    if screenshot is not None:
+        # Screenshots start from the shipped defaults, not from the user's last session.
+        settings_dir = tempfile.mkdtemp(prefix="gasworks-gui-")
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+    app = application()
+    window = MainWindow()
+    if os.environ.get(TIMING_ENV):
+        _FirstPaint(window, lambda: print(f"first-paint {time.time():.6f}", file=sys.stderr))
+    if screenshot is not None:
+        window.resize(*SCREENSHOT_SIZE)
+    page = window.select_tab(tab) if tab else window.tabs.currentWidget()
+    window.show()
+    if screenshot is None:
+        if run and tab is not None:
+            QTimer.singleShot(0, page.run_default)
+        code = app.exec()
+        return code
+    return _screenshot(app, window, page, run, screenshot)
+
+
+def _screenshot(app, window: MainWindow, page, run: bool, path: Path) -> int:
+    code = 0
+    wait_until(app, lambda: window.isVisible(), 5.0)
+    if page is not None and hasattr(page, "settle"):
+        wait_until(app, page.settle, RUN_TIMEOUT)
+    if run and page is not None:
+        page.run_default()
+        finished = wait_until(app, lambda: not page.busy, RUN_TIMEOUT)
+        if not finished:
+            print(f"Error: the {page.title} job did not finish in {RUN_TIMEOUT:.0f} s",
+                  file=sys.stderr)  # fmt: skip
+            code = 1
+        elif page.status.is_error:
+            print(f"Error: {page.status.text()}", file=sys.stderr)
+            code = 1
+        if hasattr(page, "settle"):
+            wait_until(app, page.settle, RUN_TIMEOUT)
+    wait_until(app, lambda: False, 0.3)  # let the last frames paint
+    image = window.grab()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        print(f"Error: {path}: cannot write the screenshot", file=sys.stderr)
+        code = 1
+    window.close()
+    app.processEvents()
+    return code
+
+
+def main() -> None:
+    """The ``gasworks-studio`` entry point: open the window."""
+    app = application(sys.argv)
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    sys.exit(launch())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,614 @@
+"""The Art tab: image or text → pipeline (live previews) → GNG or SOFM, drawn as it trains.
+
+Open a file, drop one on the tab, pick a bundled sample or type text. The pipeline's four
+steps are previewed as the sliders move (debounced, in a worker; a newer preview
+supersedes an older one). Run trains the chosen engine in a worker thread; the live view
+draws the graph or grid about 30 times a second with the epoch error below. The drawing
+exports as PNG, SVG, or plotter-ready SVG on a page in millimetres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.tabs.base import JobTab
+from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, recent_files, remember_file
+from app.gui.widgets.images import ImagePreview
+from app.gui.widgets.live import FramePump, LiveArtView
+from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.presets import PresetBar
+from app.gui.workers import JobRunner, run_engine
+from engines.art import ArtStyle
+from engines.errors import GasworksError, InputError
+from engines.pipeline import SAMPLES, THRESHOLD_METHODS, PipelineParams
+from engines.presets import Preset, TextParams, validate_preset
+
+TITLE = "Art"
+DEFAULT_PRESET = "astronaut"
+#: Wait after the last slider move before the pipeline previews are recomputed.
+PREVIEW_DELAY_MS = 150
+PREVIEW_STEPS = ("grey", "blurred", "binary", "points")
+PIPELINE_FIELDS = ("auto", "crop", "max_side", "blur", "threshold", "offset", "block_size", "k",
+                   "invert", "min_object_size", "max_points", "scale")  # fmt: skip
+STYLE_FIELDS = ("line_width", "line_color", "node_size", "node_color", "background", "width",
+                "margin")  # fmt: skip
+#: A SOFM on an image: a grid that starts on data points and unfolds over the shape.
+ART_SOFM = {"features_grid": (24, 24), "learning_radius": 3, "reduce_radius_after": 8,
+            "step": 0.3, "reduce_step_after": 20, "std": 1.0, "reduce_std_after": 20,
+            "weight_init": "sample_from_data", "shuffle_data": True, "epochs": 30}  # fmt: skip
+PAGES = ("a4", "a3", "a5", "letter", "legal")
+ENGINES = ("gng", "som")
+MAP_SAMPLES = ("sample:iris", "sample:breast_cancer", "sample:digits", "sample:moons",
+               "sample:disc")  # fmt: skip
+
+
+def accepts_preset(table: dict[str, Any]) -> bool:
+    """Art presets: GNG ones, pipeline-only ones, and SOFM ones drawn on an image."""
+    engine = table.get("engine")
+    if engine == "gng":
+        return True
+    if engine is None:
+        return "pipeline" in table or "input" in table
+    source = str(table.get("input") or "")
+    return (
+        engine == "som"
+        and bool(source)
+        and source not in MAP_SAMPLES
+        and not (source.endswith((".csv", ".npy")))
+    )
+
+
+# ---------------------------------------------------------------------- jobs (worker side)
+@dataclass(frozen=True)
+class ArtFrame:
+    """One live frame: the engine's snapshot, the share of the budget done, the frame."""
+
+    engine: str
+    snapshot: Any
+    fraction: float
+    bounds: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class ArtResult:
+    engine: str
+    snapshot: Any
+    pipeline: Any
+    bounds: tuple[float, float, float, float]
+    epochs: int
+    seconds: float
+
+
+def pipeline_job(control, source: str, preset: Preset):
+    """The pipeline's result for ``source`` (a file, ``sample:NAME`` or ``text:...``)."""
+    from engines.render import run_input_pipeline
+
+    control.checkpoint()
+    return run_input_pipeline(source, preset)
+
+
+def train_job(control, source: str, preset: Preset, pipeline=None):
+    """Train the preset's engine on the source's points, yielding :class:`ArtFrame`."""
+    import time
+
+    from engines.render import auto_epochs, image_bounds, run_input_pipeline
+
+    if pipeline is None:
+        pipeline = run_input_pipeline(source, preset)
+    control.checkpoint()
+    points = pipeline.points
+    if points.shape[0] < 2:
+        raise InputError(
+            source,
+            f"the pipeline found {points.shape[0]} foreground pixel(s); the image may be blank "
+            "or lighter than its threshold everywhere (try invert or a higher offset)",
+        )
+    bounds = image_bounds(pipeline)
+    params = preset.engine_params
+    start = time.perf_counter()
+    if preset.engine == "gng":
+        from engines.gng import GrowingNeuralGas
+
+        epochs = preset.epochs or auto_epochs(
+            points.shape[0], params.max_nodes, params.n_iter_before_neuron_added
+        )
+        engine = GrowingNeuralGas(params, data=points, seed=preset.seed)
+        budget = epochs * engine.signals_per_epoch
+    else:
+        from engines.som import SOFM
+
+        epochs = preset.epochs or params.epochs
+        params = params.model_copy(update={"epochs": epochs})
+        engine = SOFM(params, 2, data=points, seed=preset.seed)
+        budget = epochs
+    snapshot = yield from run_engine(
+        control, engine, budget,
+        report=lambda snap, fraction: ArtFrame(preset.engine, snap, fraction, bounds),
+    )  # fmt: skip
+    return ArtResult(preset.engine, snapshot, pipeline, bounds, epochs,
+                     time.perf_counter() - start)  # fmt: skip
+
+
+def drawing_for(engine: str, snapshot, style: ArtStyle, bounds, name: str = "art"):
+    """The drawing of a GNG or SOFM snapshot, framed on the input image."""
+    from engines.art import graph_drawing, grid_drawing
+
+    if engine == "gng":
+        return graph_drawing(snapshot.nodes, snapshot.edges, style, bounds=bounds, name=name)
+    return grid_drawing(snapshot.grid_weights, style, bounds=bounds, name=name)
+
+
+# ---------------------------------------------------------------------- the tab
+class ArtTab(JobTab):
+    title = TITLE
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.source: str = f"sample:{DEFAULT_PRESET}"
+        self.text_params = TextParams()
+        self.preset_name = DEFAULT_PRESET
+        self.description = ""
+        self.pipeline_result = None
+        self._pipeline_key: tuple | None = None
+        self._pending_key: tuple | None = None
+        self.result: ArtResult | None = None
+        self.last_frame: ArtFrame | None = None
+        self.previews = JobRunner(self)
+        self.previews.result.connect(self._on_preview)
+        self.previews.failed.connect(self.show_error)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.refresh_previews)
+        self._build()
+        self.pump = FramePump(self.runner, self._apply_frame)
+        self.runner.result.connect(self._on_result)
+        self.runner.stopped.connect(self._on_train_stopped)
+        key = self.presets.last_key()
+        if not (key and self.presets.select(key)):
+            self.presets.select(DEFAULT_PRESET)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        controls = QWidget()
+        side = QVBoxLayout(controls)
+
+        source_box = QGroupBox("Input")
+        grid = QGridLayout(source_box)
+        self.sample_combo = QComboBox()
+        self.sample_combo.addItem("Sample…", None)
+        for name in SAMPLES:
+            self.sample_combo.addItem(name, f"sample:{name}")
+        self.sample_combo.activated.connect(self._on_sample)
+        self.open_button = QPushButton("Open…")
+        self.open_button.clicked.connect(self._ask_open)
+        self.recent_button = QToolButton()
+        self.recent_button.setText("Recent")
+        self.recent_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.recent_menu = QMenu(self.recent_button)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_button.setMenu(self.recent_menu)
+        self.text_edit = QLineEdit()
+        self.text_edit.setPlaceholderText("or type text to draw")
+        self.text_edit.returnPressed.connect(self._on_text)
+        self.text_button = QPushButton("Use text")
+        self.text_button.clicked.connect(self._on_text)
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.source_label.setObjectName("source")
+        grid.addWidget(self.sample_combo, 0, 0)
+        grid.addWidget(self.open_button, 0, 1)
+        grid.addWidget(self.recent_button, 0, 2)
+        grid.addWidget(self.text_edit, 1, 0, 1, 2)
+        grid.addWidget(self.text_button, 1, 2)
+        grid.addWidget(self.source_label, 2, 0, 1, 3)
+        side.addWidget(source_box)
+
+        preset_box = QGroupBox("Preset")
+        preset_layout = QVBoxLayout(preset_box)
+        self.presets = PresetBar("art", accepts_preset, self.current_preset)
+        self.presets.chosen.connect(self.apply_preset)
+        self.presets.failed.connect(self.show_error)
+        preset_layout.addWidget(self.presets)
+        side.addWidget(preset_box)
+
+        pipe_box = QGroupBox("Pipeline")
+        pipe_layout = QVBoxLayout(pipe_box)
+        self.pipeline_form = ParamsForm(
+            PipelineParams, fields=PIPELINE_FIELDS, choices={"threshold": THRESHOLD_METHODS},
+            none_text={"max_side": "full size", "max_points": "all"},
+        )  # fmt: skip
+        self.pipeline_form.changed.connect(self.schedule_previews)
+        pipe_layout.addWidget(self.pipeline_form)
+        side.addWidget(pipe_box)
+
+        engine_box = QGroupBox("Engine")
+        engine_layout = QVBoxLayout(engine_box)
+        top = QFormLayout()
+        self.engine_combo = QComboBox()
+        self.engine_combo.addItem("Growing Neural Gas", "gng")
+        self.engine_combo.addItem("Self-Organizing Map", "som")
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(0, 100_000)
+        self.epochs_spin.setSpecialValueText("auto")
+        self.epochs_spin.setToolTip("Training epochs; auto lets the recipe choose")
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        top.addRow("engine", self.engine_combo)
+        top.addRow("epochs", self.epochs_spin)
+        top.addRow("seed", self.seed_spin)
+        engine_layout.addLayout(top)
+        from engines.gng import GNGParams
+        from engines.som import SOFMParams
+
+        self.engine_forms = {
+            "gng": ParamsForm(GNGParams, none_text={"target_error": "off", "patience": "off"}),
+            "som": ParamsForm(SOFMParams, fields=[f for f in SOFMParams.model_fields
+                                                  if f not in ("map", "epochs")]),
+        }  # fmt: skip
+        self.engine_forms["som"].set_values(ART_SOFM)
+        self.engine_stack = QStackedWidget()
+        for key in ENGINES:
+            self.engine_stack.addWidget(self.engine_forms[key])
+        self.engine_combo.currentIndexChanged.connect(self.engine_stack.setCurrentIndex)
+        engine_layout.addWidget(self.engine_stack)
+        engine_layout.addWidget(self.run_buttons())
+        side.addWidget(engine_box)
+
+        export_box = QGroupBox("Style and export")
+        export_layout = QVBoxLayout(export_box)
+        self.style_form = ParamsForm(ArtStyle, fields=STYLE_FIELDS)
+        export_layout.addWidget(self.style_form)
+        buttons = QHBoxLayout()
+        self.png_button = QPushButton("Export PNG…")
+        self.svg_button = QPushButton("Export SVG…")
+        self.png_button.clicked.connect(lambda: self._ask_export("png"))
+        self.svg_button.clicked.connect(lambda: self._ask_export("svg"))
+        buttons.addWidget(self.png_button)
+        buttons.addWidget(self.svg_button)
+        export_layout.addLayout(buttons)
+        plot = QFormLayout()
+        self.plotter_check = QCheckBox("plotter-ready SVG (mm, merged, ordered)")
+        self.page_combo = QComboBox()
+        self.page_combo.addItems(PAGES)
+        self.page_combo.setEditable(True)
+        self.page_combo.setToolTip("a4, a3, a5, letter, legal or WxHmm")
+        self.landscape_check = QCheckBox("landscape")
+        self.margin_spin = QDoubleSpinBox()
+        self.margin_spin.setRange(0.0, 100.0)
+        self.margin_spin.setValue(10.0)
+        self.margin_spin.setSuffix(" mm")
+        self.pen_spin = QDoubleSpinBox()
+        self.pen_spin.setRange(0.01, 5.0)
+        self.pen_spin.setSingleStep(0.05)
+        self.pen_spin.setValue(0.3)
+        self.pen_spin.setSuffix(" mm")
+        self.element_combo = QComboBox()
+        self.element_combo.addItems(["path", "polyline"])
+        plot.addRow(self.plotter_check)
+        plot.addRow("page", self.page_combo)
+        plot.addRow("", self.landscape_check)
+        plot.addRow("margin", self.margin_spin)
+        plot.addRow("pen", self.pen_spin)
+        plot.addRow("element", self.element_combo)
+        export_layout.addLayout(plot)
+        side.addWidget(export_box)
+        side.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(380)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        strip = QHBoxLayout()
+        self.preview_views = {step: ImagePreview(step) for step in PREVIEW_STEPS}
+        for view in self.preview_views.values():
+            view.setMinimumHeight(130)
+            strip.addWidget(view)
+        self.view = LiveArtView()
+        self.stats_label = QLabel()
+        self.stats_label.setObjectName("stats")
+        right_layout.addLayout(strip, 1)
+        right_layout.addWidget(self.view, 4)
+        right_layout.addWidget(self.stats_label)
+        right_layout.addWidget(self.status)
+
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    # ------------------------------------------------------------------ input
+    def set_source(self, source: str) -> None:
+        """Use ``source`` (a path, ``sample:NAME`` or ``text:...``) and preview it."""
+        self.source = source
+        shown = source if not source.startswith("text:") else f"text: {source[5:]!r}"
+        self.source_label.setText(shown)
+        index = self.sample_combo.findData(source)
+        self.sample_combo.setCurrentIndex(max(index, 0))
+        self.schedule_previews()
+
+    def choose_source(self, source: str) -> None:
+        """A new input chosen by hand: a crop made for the previous image is dropped."""
+        if self.pipeline_form.values().get("crop"):
+            self.pipeline_form.set_values({"crop": None})
+        self.set_source(source)
+
+    def open_file(self, path: str | Path) -> None:
+        path = Path(path)
+        remember_file(path)
+        self.choose_source(str(path))
+        self.refresh_previews()
+
+    def _on_sample(self, index: int) -> None:
+        source = self.sample_combo.itemData(index)
+        if source:
+            self.choose_source(source)
+
+    def _on_text(self) -> None:
+        text = self.text_edit.text().strip()
+        if not text:
+            self.show_error("Type some text to draw first.")
+            return
+        self.choose_source(f"text:{text}")
+
+    def _ask_open(self) -> None:
+        path = ask_open_path(self, "Open an image", IMAGE_FILTER)
+        if path is not None:
+            self.open_file(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = recent_files()
+        if not files:
+            action = self.recent_menu.addAction("(no recent files)")
+            action.setEnabled(False)
+        for f in files:
+            self.recent_menu.addAction(f, lambda f=f: self.open_file(f))
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.open_file(urls[0].toLocalFile())
+            event.acceptProposedAction()
+
+    # ------------------------------------------------------------------ presets
+    @property
+    def engine(self) -> str:
+        return self.engine_combo.currentData()
+
+    def apply_preset(self, preset: Preset) -> None:
+        self.preset_name = preset.name
+        self.description = preset.description
+        self.pipeline_form.set_values(preset.pipeline)
+        self.text_params = preset.text
+        if preset.engine in ENGINES:
+            self.engine_combo.setCurrentIndex(ENGINES.index(preset.engine))
+            self.engine_forms[preset.engine].set_values(preset.engine_params)
+        self.epochs_spin.setValue(preset.epochs or 0)
+        self.seed_spin.setValue(preset.seed)
+        self.style_form.set_values(preset.style if preset.style is not None else ArtStyle())
+        if preset.input:
+            self.set_source(preset.input)
+        elif preset.text.text:
+            self.text_edit.setText(preset.text.text)
+            self.set_source(f"text:{preset.text.text}")
+        self.status.show_info(preset.description)
+
+    def current_preset(self) -> Preset:
+        """The tab's settings as a validated preset (raises PresetError naming the key)."""
+        engine = self.engine
+        table: dict[str, Any] = {
+            "name": self.preset_name,
+            "description": self.description,
+            "engine": engine,
+            "seed": self.seed_spin.value(),
+            "pipeline": self.pipeline_form.values(),
+            "engine_params": self.engine_forms[engine].values(),
+            "style": self.style_form.values(),
+        }
+        if self.epochs_spin.value():
+            table["epochs"] = self.epochs_spin.value()
+        text = self.text_params.model_dump()
+        if self.source.startswith("text:"):
+            text["text"] = self.source[len("text:") :]
+        else:
+            table["input"] = self.source
+        table["text"] = text
+        return validate_preset(table, origin="the Art tab's settings")
+
+    # ------------------------------------------------------------------ previews
+    def schedule_previews(self) -> None:
+        self._preview_timer.start()
+
+    def refresh_previews(self) -> None:
+        self._preview_timer.stop()
+        try:
+            preset = self.current_preset()
+        except GasworksError as exc:
+            self.report(exc)
+            return
+        key = (self.source, preset.pipeline, preset.text)
+        self._pending_key = key
+        self.previews.start(pipeline_job, self.source, preset)
+
+    def _on_preview(self, result) -> None:
+        self.pipeline_result = result
+        self._pipeline_key = self._pending_key
+        for step, image in result.previews().items():
+            self.preview_views[step].set_array(image)
+        h, w = result.image_size
+        if not self.busy:
+            self.stats_label.setText(f"{w} x {h} px → {result.points.shape[0]:,} points")
+        if self.status.is_error:
+            self.status.clear()
+
+    # ------------------------------------------------------------------ training
+    def run_default(self) -> None:
+        """Train the engine on the current input with the current settings."""
+        try:
+            preset = self.current_preset()
+        except GasworksError as exc:
+            self.report(exc)
+            return
+        key = (self.source, preset.pipeline, preset.text)
+        cached = self.pipeline_result if key == self._pipeline_key else None
+        self.result = None
+        self.last_frame = None
+        self.view.clear()
+        style = preset.style or ArtStyle()
+        self.view.set_colours(style.line_color, style.background)
+        self.start_job(train_job, self.source, preset, cached)
+        self.status.show_info("Training…")
+
+    def _apply_frame(self, frame: ArtFrame) -> None:
+        if self.last_frame is None or self.last_frame.bounds != frame.bounds:
+            self.view.set_bounds(frame.bounds)
+        self.last_frame = frame
+        snap = frame.snapshot
+        if frame.engine == "gng":
+            self.view.show_graph(snap.nodes, snap.edges)
+            self.view.show_errors(snap.epoch_errors)
+            self.stats_label.setText(
+                f"epoch {snap.epoch}, {snap.n_nodes:,} nodes, {snap.n_edges:,} edges, "
+                f"{snap.n_signals:,} signals"
+            )
+        else:
+            self.view.show_polylines(_grid_lines(snap.grid_weights))
+            self.view.show_errors(snap.errors)
+            self.stats_label.setText(f"epoch {snap.epoch}")
+        self.status.set_fraction(frame.fraction)
+
+    def _on_result(self, result: ArtResult) -> None:
+        self.result = result
+        self._apply_frame(ArtFrame(result.engine, result.snapshot, 1.0, result.bounds))
+        snap = result.snapshot
+        if result.engine == "gng":
+            what = f"{snap.n_nodes:,} nodes, {snap.n_edges:,} edges"
+        else:
+            what = f"{snap.weights.shape[0] * snap.weights.shape[1]:,} units"
+        self.status.show_info(
+            f"Done: {what} after {result.epochs} epochs in {result.seconds:.2f} s. Export the "
+            "drawing with Export PNG or SVG."
+        )
+
+    def _on_train_stopped(self, how: str) -> None:
+        if how == "cancelled" and self.last_frame is not None:
+            self.status.show_info("Cancelled; the drawing so far can still be exported.")
+
+    # ------------------------------------------------------------------ export
+    def _export_source(self):
+        if self.result is not None:
+            return self.result.engine, self.result.snapshot, self.result.bounds
+        if self.last_frame is not None:
+            f = self.last_frame
+            return f.engine, f.snapshot, f.bounds
+        return None
+
+    def export_ready(self) -> bool:
+        """True when there is a drawing to export (finished, or cancelled midway)."""
+        return self._export_source() is not None
+
+    def _ask_export(self, fmt: str) -> None:
+        if self._export_source() is None:
+            self.show_error("Nothing to export yet: run the engine first.")
+            return
+        stem = (
+            Path(self.source).stem
+            if not self.source.startswith(("sample:", "text:"))
+            else (self.source.split(":", 1)[1][:30] or "art")
+        )
+        name = f"{stem}.{self.engine}.{fmt}"
+        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
+        path = self.ask_export(f"Export {fmt.upper()}", name, filters)
+        if path is not None:
+            self.export(path)
+
+    def export(self, path: str | Path) -> Path | None:
+        """Write the drawing to ``path`` (.png, or .svg — plotter-ready when ticked)."""
+        from engines.art import write_png, write_svg
+
+        path = Path(path)
+        found = self._export_source()
+        if found is None:
+            self.show_error("Nothing to export yet: run the engine first.")
+            return None
+        engine, snapshot, bounds = found
+        try:
+            style = ArtStyle.model_validate(self.style_form.values())
+            drawing = drawing_for(engine, snapshot, style, bounds, name=self.preset_name)
+            suffix = path.suffix.lower()
+            if suffix == ".png":
+                written = write_png(drawing, path, style)
+            elif suffix == ".svg" and self.plotter_check.isChecked():
+                written = self._write_plotter(drawing, path)
+            elif suffix == ".svg":
+                written = write_svg(drawing, path, style, title=self.preset_name)
+            else:
+                raise ValueError(f"{path}: the file must end in .png or .svg")
+        except (GasworksError, ValueError, OSError) as exc:
+            self.report(exc)
+            return None
+        self.status.show_info(f"Exported {written}")
+        return written
+
+    def _write_plotter(self, drawing, path: Path) -> Path:
+        from app.batch import PlotterOptions, write_plotter_svg
+        from engines.art.plotter import parse_page
+
+        page = parse_page(self.page_combo.currentText(), landscape=self.landscape_check.isChecked())
+        options = PlotterOptions(page, self.margin_spin.value(), self.pen_spin.value(),
+                                 self.element_combo.currentText())  # fmt: skip
+        write_plotter_svg(drawing, path, options, self.preset_name)
+        return path
+
+    def settle(self) -> bool:
+        """True once no preview is pending or running."""
+        return not self.previews.running and not self._preview_timer.isActive()
+
+    def shutdown(self) -> bool:
+        self._preview_timer.stop()
+        ok = self.previews.shutdown()
+        return super().shutdown() and ok
+
+
+def _grid_lines(grid_weights) -> list:
+    """Rows and columns of a SOFM grid, as polylines (via the art geometry)."""
+    from engines.art import grid_drawing
+
+    return list(grid_drawing(grid_weights).layers[0].polylines)

@@ -1,0 +1,87 @@
+"""What every tab shares: a job runner, Run / Pause / Cancel, the status line, export."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+
+from app.gui.widgets.files import ask_save_path
+from app.gui.widgets.messages import StatusLine
+from app.gui.workers import JobRunner, describe_error
+
+
+class JobTab(QWidget):
+    """A tab that runs jobs. Subclasses set ``title`` and define ``run_default()``, the job
+    the Run button (and ``gasworks gui --run``) starts."""
+
+    title = ""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = JobRunner(self)
+        self.status = StatusLine()
+        self.runner.failed.connect(self.show_error)
+        self.runner.stopped.connect(self._on_stopped)
+        self.runner.state_changed.connect(self._on_state)
+        self.job_started_at = 0.0
+        self.run_button = QPushButton("Run")
+        self.pause_button = QPushButton("Pause")
+        self.cancel_button = QPushButton("Cancel")
+        self.run_button.clicked.connect(lambda: self.run_default())
+        self.pause_button.clicked.connect(self.runner.toggle_pause)
+        self.cancel_button.clicked.connect(self.cancel)
+        self._on_state("idle")
+
+    def run_buttons(self) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.run_button, self.pause_button, self.cancel_button):
+            row.addWidget(button)
+        return box
+
+    # ------------------------------------------------------------------ jobs
+    def start_job(self, function, *args, **kwargs) -> int:
+        self.status.clear()
+        self.status.set_fraction(0.0)
+        self.job_started_at = time.perf_counter()
+        return self.runner.start(function, *args, **kwargs)
+
+    def cancel(self) -> None:
+        self.runner.cancel()
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.running
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.job_started_at
+
+    def _on_state(self, state: str) -> None:
+        running = state in ("running", "paused")
+        self.run_button.setEnabled(not running)
+        self.pause_button.setEnabled(running)
+        self.cancel_button.setEnabled(running)
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+
+    def _on_stopped(self, how: str) -> None:
+        if how == "cancelled":
+            self.status.show_info("Cancelled.")
+            self.status.set_fraction(0.0)
+        elif how == "failed":
+            self.status.set_fraction(0.0)
+
+    def show_error(self, message: str) -> None:
+        self.status.show_error(message)
+
+    def report(self, exc: BaseException) -> None:
+        self.show_error(describe_error(exc))
+
+    def shutdown(self) -> bool:
+        return self.runner.shutdown()
+
+    # ------------------------------------------------------------------ export
+    def ask_export(self, caption: str, name: str, filters: str) -> Path | None:
+        return ask_save_path(self, caption, name, filters)

@@ -1,0 +1,1 @@
+"""Reusable widgets of the studio: parameter forms, preset bar, previews, live views."""

@@ -1,0 +1,170 @@
+"""Live views: plot items made once and fed with ``setData``, redrawn at most ~30 times
+a second by a timer that pulls the newest snapshot from a :class:`JobRunner`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from app.gui.workers import REPORT_RATE, JobRunner
+
+pg.setConfigOptions(antialias=False, background="w", foreground="#333333")
+
+INK = "#1b1b1f"
+NODE = "#c0392b"
+ERROR_CURVE = "#00767a"
+EMPTY = np.zeros(0)
+
+
+def segments_xy(nodes: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of every edge's two ends, in pairs, for ``connect='pairs'``."""
+    if len(edges) == 0:
+        return EMPTY, EMPTY
+    ends = nodes[np.asarray(edges).ravel()]
+    return ends[:, 0], ends[:, 1]
+
+
+def polylines_xy(polylines) -> tuple[np.ndarray, np.ndarray]:
+    """Polylines joined into one x, y pair with NaN gaps, for ``connect='finite'``."""
+    parts = []
+    gap = np.full((1, 2), np.nan)
+    for line in polylines:
+        parts += [np.asarray(line, dtype=np.float64), gap]
+    if not parts:
+        return EMPTY, EMPTY
+    xy = np.concatenate(parts)
+    return xy[:, 0], xy[:, 1]
+
+
+class PaintCounter(QObject):
+    """Counts the paint events of a widget (the frames the screen really got)."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+class LiveArtView(QWidget):
+    """The drawing as it trains (edges, polylines, nodes) over the error curve."""
+
+    def __init__(self, parent: QWidget | None = None, *, error_label: str = "epoch error"):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.canvas = pg.GraphicsLayoutWidget()
+        layout.addWidget(self.canvas)
+        self.art = self.canvas.addPlot(row=0, col=0)
+        self.art.setAspectLocked(True)
+        self.art.hideAxis("left")
+        self.art.hideAxis("bottom")
+        self.art.setMenuEnabled(False)
+        self.art.hideButtons()
+        self.art.disableAutoRange()
+        self.edges = pg.PlotDataItem(pen=pg.mkPen(INK, width=1), connect="pairs")
+        self.lines = pg.PlotDataItem(pen=pg.mkPen(INK, width=1), connect="finite")
+        self.nodes = pg.ScatterPlotItem(
+            size=3, pen=None, brush=pg.mkBrush(NODE), pxMode=True, useCache=True
+        )
+        for item in (self.edges, self.lines, self.nodes):
+            self.art.addItem(item)
+        self.errors = self.canvas.addPlot(row=1, col=0)
+        self.errors.setLabel("left", error_label)
+        self.errors.setLabel("bottom", "epoch")
+        self.errors.setMenuEnabled(False)
+        self.errors.showGrid(x=True, y=True, alpha=0.25)
+        self.error_curve = self.errors.plot(pen=pg.mkPen(ERROR_CURVE, width=2), symbol=None)
+        self.canvas.ci.layout.setRowStretchFactor(0, 4)
+        self.canvas.ci.layout.setRowStretchFactor(1, 1)
+        self.paints = PaintCounter(self.canvas.viewport())
+        self.frames = 0
+
+    def set_colours(self, line: str, background: str, node: str | None = None) -> None:
+        self.art.getViewBox().setBackgroundColor(None if background == "none" else background)
+        pen = pg.mkPen(line, width=1)
+        self.edges.setPen(pen)
+        self.lines.setPen(pen)
+        if node is not None:
+            self.nodes.setBrush(pg.mkBrush(node))
+
+    def set_bounds(self, bounds: tuple[float, float, float, float]) -> None:
+        x0, y0, x1, y1 = bounds
+        self.art.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+
+    def show_graph(self, nodes: np.ndarray, edges: np.ndarray, *, show_nodes: bool = True) -> None:
+        x, y = segments_xy(nodes, edges)
+        self.edges.setData(x, y, connect="pairs")
+        self.lines.setData(EMPTY, EMPTY)
+        if show_nodes:
+            self.nodes.setData(pos=np.asarray(nodes, dtype=np.float64))
+        else:
+            self.nodes.clear()
+        self.frames += 1
+
+    def show_polylines(self, polylines, dots: np.ndarray | None = None) -> None:
+        x, y = polylines_xy(polylines)
+        self.lines.setData(x, y, connect="finite")
+        self.edges.setData(EMPTY, EMPTY)
+        if dots is not None and len(dots):
+            self.nodes.setData(pos=np.asarray(dots, dtype=np.float64))
+        else:
+            self.nodes.clear()
+        self.frames += 1
+
+    def show_errors(self, errors) -> None:
+        e = np.asarray(errors, dtype=np.float64)
+        if e.size:
+            self.error_curve.setData(np.arange(1, e.size + 1), e)
+        else:
+            self.error_curve.setData(EMPTY, EMPTY)
+
+    def clear(self) -> None:
+        for item in (self.edges, self.lines, self.error_curve):
+            item.setData(EMPTY, EMPTY)
+        self.nodes.clear()
+
+
+class FramePump(QObject):
+    """Pulls the newest snapshot from ``runner`` on a timer and hands it to ``apply``.
+
+    The timer runs only while a job runs; a snapshot arriving between two ticks replaces
+    the one before, so a slow view drops frames instead of queueing them.
+    """
+
+    def __init__(
+        self, runner: JobRunner, apply: Callable[[Any], None], *, fps: float = REPORT_RATE
+    ):
+        super().__init__(runner)
+        self.runner = runner
+        self.apply = apply
+        self.timer = QTimer(self)
+        self.timer.setInterval(round(1000 / fps))
+        self.timer.timeout.connect(self.tick)
+        runner.state_changed.connect(self._on_state)
+        self.frames = 0
+        self.started = 0.0
+
+    def _on_state(self, state: str) -> None:
+        if state == "running" and not self.timer.isActive():
+            self.frames = 0
+            self.started = time.perf_counter()
+            self.timer.start()
+        elif state == "idle":
+            self.timer.stop()
+
+    def tick(self) -> None:
+        snapshot = self.runner.take_latest()
+        if snapshot is not None:
+            self.apply(snapshot)
+            self.frames += 1

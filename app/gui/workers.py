@@ -1,0 +1,317 @@
+"""Jobs off the GUI thread: a generator function run in a ``QThread``, yielding snapshots.
+
+A job is a generator function whose first argument is a :class:`Control`. It calls
+``control.checkpoint()`` between steps (which blocks while paused and raises
+:class:`Cancelled` once cancelled) and yields a payload whenever ``control.due()`` says a
+report is due, at most about 30 times a second; its ``return`` value is the result.
+
+A :class:`JobRunner` owns the jobs of one tab. Each start bumps its generation counter;
+signals of an older generation (a superseded or cancelled run) are dropped, so a late
+result can never overwrite a newer one. The view pulls :meth:`JobRunner.take_latest` on
+its own timer, so a slow view skips snapshots instead of queueing them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable, Generator
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from engines.errors import GasworksError
+
+log = logging.getLogger(__name__)
+
+#: Reports per second a job sends at most (the views redraw at this rate).
+REPORT_RATE = 30.0
+#: Wall time one chunk of engine steps aims at: short, so cancel and pause act at once and
+#: the GUI thread gets the interpreter often (the compiled kernels hold the GIL).
+CHUNK_SECONDS = 0.002
+#: How long closing the window waits for running jobs to stop, in seconds.
+CLOSE_TIMEOUT = 5.0
+
+
+class Cancelled(Exception):
+    """Raised by :meth:`Control.checkpoint` once the job was cancelled."""
+
+
+class Control:
+    """Flags a job checks between steps, and the clock of its reports."""
+
+    def __init__(self, report_rate: float = REPORT_RATE):
+        self._cancel = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+        self._interval = 1.0 / report_rate
+        self._last = -float("inf")
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._running.set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def checkpoint(self) -> None:
+        """Wait while paused; raise :class:`Cancelled` once cancelled."""
+        if not self._running.is_set():
+            self._running.wait()
+        if self._cancel.is_set():
+            raise Cancelled
+
+    def due(self) -> bool:
+        """True (and the clock restarts) when the last report is older than the interval."""
+        now = time.monotonic()
+        if now - self._last >= self._interval:
+            self._last = now
+            return True
+        return False
+
+
+def run_engine(
+    control: Control,
+    engine: Any,
+    budget: int,
+    *,
+    report: Callable[[Any, float], Any] | None = None,
+    min_chunk: int = 1,
+    chunk_seconds: float = CHUNK_SECONDS,
+) -> Generator[Any, None, Any]:
+    """Step any engine of the engine contract through ``budget`` updates, as a job body.
+
+    The chunk of updates per ``step`` call adapts so one chunk takes about
+    ``chunk_seconds``; a snapshot is taken only when a report is due, so the live view
+    costs the engine little. Yields ``report(snapshot, fraction_done)`` (default: the
+    tuple) and returns the final snapshot.
+    """
+    report = report or (lambda snap, fraction: (snap, fraction))
+    done = 0
+    chunk = max(1, min_chunk)
+    while done < budget and not engine.done:
+        control.checkpoint()
+        n = min(chunk, budget - done)
+        t0 = time.perf_counter()
+        engine.step(n)
+        spent = time.perf_counter() - t0
+        done += n
+        if spent < chunk_seconds / 2:
+            chunk = chunk * 2
+        elif spent > chunk_seconds * 2 and chunk > min_chunk:
+            chunk = max(min_chunk, chunk // 2)
+        if control.due():
+            yield report(engine.snapshot(), done / budget if budget else 1.0)
+    return engine.snapshot()
+
+
+def describe_error(exc: BaseException) -> str:
+    """The message shown in the window: a user error as is, anything else with its type."""
+    if isinstance(exc, GasworksError | ValueError | OSError):
+        text = str(exc)
+        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in text:
+            text = f"{exc.filename}: {text}"
+        return text
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _Thread(QThread):
+    """Runs one job generator; emits what it yields, returns, or raises."""
+
+    yielded = Signal(int, object)
+    returned = Signal(int, object)
+    errored = Signal(int, str)
+    cancelled = Signal(int)
+
+    def __init__(self, generation: int, control: Control, function, args, kwargs):
+        super().__init__()
+        self.generation = generation
+        self.control = control
+        self._function = function
+        self._args = args
+        self._kwargs = kwargs
+
+    def run(self) -> None:  # the worker thread
+        gen = self.generation
+        try:
+            body = self._function(self.control, *self._args, **self._kwargs)
+            if not isinstance(body, Generator):
+                self.returned.emit(gen, body)
+                return
+            while True:
+                self.control.checkpoint()
+                try:
+                    payload = next(body)
+                except StopIteration as stop:
+                    self.returned.emit(gen, stop.value)
+                    return
+                if payload is not None:
+                    self.yielded.emit(gen, payload)
+        except Cancelled:
+            self.cancelled.emit(gen)
+        except Exception as exc:  # shown in the window, never as a terminal traceback
+            log.debug("job failed:\n%s", traceback.format_exc())
+            self.errored.emit(gen, describe_error(exc))
+
+
+class JobRunner(QObject):
+    """Starts, pauses and cancels the jobs of one tab; drops superseded results.
+
+    Signals carry only the current generation's news: ``result(object)`` when the job
+    returned, ``failed(str)`` with a message for the window, ``stopped(str)`` with
+    'done', 'cancelled' or 'failed', and ``state_changed(str)`` with 'running', 'paused'
+    or 'idle'. Snapshots are not signalled: views pull :meth:`take_latest`.
+    """
+
+    result = Signal(object)
+    failed = Signal(str)
+    stopped = Signal(str)
+    state_changed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.generation = 0
+        self._thread: _Thread | None = None
+        self._threads: set[_Thread] = set()
+        self._latest: Any = None
+        self._fresh = False
+        self.started_at = 0.0
+        self.cancel_requested_at: float | None = None
+        self.last_cancel_latency: float | None = None
+        self._cancelled_generation = -1
+
+    # ------------------------------------------------------------------ control
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    @property
+    def paused(self) -> bool:
+        return self._thread is not None and self._thread.control.paused
+
+    def start(self, function, *args, **kwargs) -> int:
+        """Run ``function(control, *args, **kwargs)``; a running job is superseded."""
+        self._drop_current()
+        self.generation += 1
+        control = Control()
+        thread = _Thread(self.generation, control, function, args, kwargs)
+        thread.yielded.connect(self._on_yielded)
+        thread.returned.connect(self._on_returned)
+        thread.errored.connect(self._on_errored)
+        thread.cancelled.connect(self._on_cancelled)
+        thread.finished.connect(lambda t=thread: self._on_finished(t))
+        self._thread = thread
+        self._threads.add(thread)
+        self._latest, self._fresh = None, False
+        self.started_at = time.perf_counter()
+        thread.start()
+        self.state_changed.emit("running")
+        return self.generation
+
+    def toggle_pause(self) -> None:
+        if self._thread is None:
+            return
+        control = self._thread.control
+        if control.paused:
+            control.resume()
+            self.state_changed.emit("running")
+        else:
+            control.pause()
+            self.state_changed.emit("paused")
+
+    def cancel(self) -> None:
+        """Stop the running job between two steps; the tab is idle again at once.
+
+        The job's thread stops at its next checkpoint (a job that is one engine call stops
+        when that call returns); whatever it still sends is dropped.
+        """
+        if self._thread is None:
+            return
+        self.cancel_requested_at = time.perf_counter()
+        self._cancelled_generation = self.generation
+        self._drop_current()
+        self.stopped.emit("cancelled")
+        self.state_changed.emit("idle")
+
+    def _drop_current(self) -> None:
+        if self._thread is not None:
+            self._thread.control.cancel()
+            self._thread = None
+
+    def take_latest(self) -> Any:
+        """The newest snapshot not taken yet, or None."""
+        if not self._fresh:
+            return None
+        self._fresh = False
+        return self._latest
+
+    def shutdown(self, timeout: float = CLOSE_TIMEOUT) -> bool:
+        """Cancel every job and wait for the threads; True if all of them stopped."""
+        self._drop_current()
+        deadline = time.monotonic() + timeout
+        ok = True
+        for thread in list(self._threads):
+            thread.control.cancel()
+            left = max(0.0, deadline - time.monotonic())
+            ok &= thread.wait(int(left * 1000))
+        return ok
+
+    def wait_idle(self, timeout: float = CLOSE_TIMEOUT) -> bool:
+        """Wait for every thread of this runner to finish (tests and the screenshot mode)."""
+        deadline = time.monotonic() + timeout
+        for thread in list(self._threads):
+            if not thread.wait(int(max(0.0, deadline - time.monotonic()) * 1000)):
+                return False
+        return True
+
+    # ------------------------------------------------------------------ thread news
+    def _current(self, generation: int) -> bool:
+        return self._thread is not None and generation == self.generation
+
+    def _on_yielded(self, generation: int, payload: Any) -> None:
+        if self._current(generation):
+            self._latest, self._fresh = payload, True
+
+    def _on_returned(self, generation: int, value: Any) -> None:
+        if not self._current(generation):
+            return
+        self._thread = None
+        self._fresh = False  # the result is newer than any snapshot still waiting
+        self.result.emit(value)
+        self.stopped.emit("done")
+        self.state_changed.emit("idle")
+
+    def _on_errored(self, generation: int, message: str) -> None:
+        if not self._current(generation):
+            return
+        self._thread = None
+        self.failed.emit(message)
+        self.stopped.emit("failed")
+        self.state_changed.emit("idle")
+
+    def _on_cancelled(self, generation: int) -> None:
+        self._note_stop(generation)
+
+    def _on_finished(self, thread: _Thread) -> None:
+        self._note_stop(thread.generation)
+        self._threads.discard(thread)
+        thread.deleteLater()
+
+    def _note_stop(self, generation: int) -> None:
+        """Record how long the cancelled job's thread took to stop."""
+        if generation == self._cancelled_generation and self.cancel_requested_at is not None:
+            self.last_cancel_latency = time.perf_counter() - self.cancel_requested_at
+            self._cancelled_generation = -1

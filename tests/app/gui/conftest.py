@@ -1,0 +1,25 @@
+"""GUI test set-up: offscreen Qt (tests/conftest.py), QSettings in a temporary folder."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, qapp):
+    """Each test reads and writes its own QSettings (never the user's)."""
+    from app.gui.main import ORGANIZATION, SETTINGS_APP
+
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(SETTINGS_APP)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
+    yield
+    QSettings().clear()
+
+
+def wait_idle(qtbot, tab, timeout: int = 20_000) -> None:
+    """Wait until the tab's job and its worker threads are done."""
+    qtbot.waitUntil(lambda: not tab.busy, timeout=timeout)
+    assert tab.runner.wait_idle(timeout / 1000)

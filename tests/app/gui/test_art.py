@@ -1,0 +1,136 @@
+"""Art tab: sample → pipeline previews → GNG/SOFM live → export; cancel; presets; bad files."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from app.gui.tabs.art import ArtTab
+from engines.presets import load_preset
+from tests.app.gui.conftest import wait_idle
+
+
+@pytest.fixture
+def tab(qtbot):
+    tab = ArtTab()
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    qtbot.waitUntil(tab.settle, timeout=10_000)
+    yield tab
+    tab.shutdown()
+
+
+def small_gng(tab, epochs=3, max_nodes=150):
+    tab.engine_forms["gng"].set_values({"max_nodes": max_nodes, "n_iter_before_neuron_added": 50})
+    tab.epochs_spin.setValue(epochs)
+
+
+def test_sample_previews_follow_the_sliders(tab, qtbot):
+    assert tab.source == "sample:astronaut"
+    first = tab.pipeline_result
+    assert set(tab.preview_views) == {"grey", "blurred", "binary", "points"}
+    assert all(v.array is not None for v in tab.preview_views.values())
+    tab.pipeline_form.editors["offset"].setValue(-0.1)  # a lower threshold: fewer points
+    qtbot.waitUntil(lambda: tab.pipeline_result is not first and tab.settle(), timeout=10_000)
+    assert tab.pipeline_result.params.offset == pytest.approx(-0.1)
+    assert tab.pipeline_result.points.shape[0] < first.points.shape[0]
+
+
+def test_gng_runs_to_the_end_and_exports(tab, qtbot, tmp_path):
+    small_gng(tab)
+    tab.run_button.click()
+    wait_idle(qtbot, tab)
+    result = tab.result
+    assert result is not None and result.engine == "gng"
+    assert result.snapshot.n_nodes == 150 and result.epochs == 3
+    assert f"{result.snapshot.n_nodes:,} nodes" in tab.status.text()
+    assert tab.view.edges.xData.size == 2 * result.snapshot.n_edges
+
+    png = tab.export(tmp_path / "face.png")
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width == tab.style_form.values()["width"]
+    svg = tab.export(tmp_path / "face.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and svg.count("<path") >= 1
+    tab.plotter_check.setChecked(True)
+    plotter = tab.export(tmp_path / "face-plotter.svg").read_text()
+    assert 'width="210mm"' in plotter and 'height="297mm"' in plotter
+
+
+def test_sofm_on_text(tab, qtbot, tmp_path):
+    tab.text_edit.setText("Hi")
+    tab.text_button.click()
+    assert tab.source == "text:Hi"
+    tab.engine_combo.setCurrentIndex(1)
+    tab.engine_forms["som"].set_values({"features_grid": (6, 6)})
+    tab.epochs_spin.setValue(4)
+    tab.run_default()
+    wait_idle(qtbot, tab)
+    assert tab.result.engine == "som" and tab.result.snapshot.epoch == 4
+    assert tab.export(tmp_path / "hi.svg").is_file()
+
+
+def test_cancel_takes_effect_at_once(tab, qtbot):
+    small_gng(tab, epochs=5000, max_nodes=2400)
+    tab.run_default()
+    qtbot.waitUntil(lambda: tab.last_frame is not None, timeout=10_000)
+    start = time.perf_counter()
+    tab.cancel_button.click()
+    assert not tab.busy and tab.run_button.isEnabled()
+    assert tab.runner.wait_idle(1.0)
+    assert time.perf_counter() - start < 0.2
+    assert "Cancelled" in tab.status.text()
+    assert tab.result is None and tab.export_ready()
+
+
+def test_preset_round_trip(tab, qtbot, tmp_path):
+    tab.pipeline_form.editors["blur"].setValue(1.3)
+    tab.engine_forms["gng"].editors["max_nodes"].setValue(321)
+    tab.seed_spin.setValue(7)
+    path = tab.presets.save_to(tmp_path / "mine.toml")
+    assert path.is_file()
+    saved = load_preset(path)
+    assert saved.pipeline.blur == pytest.approx(1.3)
+    assert saved.engine_params.max_nodes == 321 and saved.seed == 7
+    assert saved.input == "sample:astronaut"
+
+    tab.presets.select("horse")
+    assert tab.engine_forms["gng"].values()["max_nodes"] != 321
+    assert tab.presets.select(str(path))
+    assert tab.pipeline_form.values()["blur"] == pytest.approx(1.3)
+    assert tab.engine_forms["gng"].values()["max_nodes"] == 321
+    tab.pipeline_form.editors["blur"].setValue(4.0)
+    tab.presets.reset_button.click()
+    assert tab.pipeline_form.values()["blur"] == pytest.approx(1.3)
+
+
+def test_bad_file_dropped_shows_an_error_and_the_tab_stays_usable(tab, qtbot, tmp_path):
+    bad = tmp_path / "holiday-photo.png"
+    bad.write_bytes(b"this is not a PNG file at all")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(bad))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    tab.dropEvent(event)
+    qtbot.waitUntil(lambda: tab.status.is_error, timeout=10_000)
+    assert "holiday-photo.png" in tab.status.text()
+
+    tab.set_source("sample:horse")
+    qtbot.waitUntil(lambda: tab.settle() and not tab.status.is_error, timeout=10_000)
+    small_gng(tab, epochs=2, max_nodes=60)
+    tab.run_default()
+    wait_idle(qtbot, tab)
+    assert tab.result is not None and not tab.status.is_error
+
+
+def test_running_a_bad_file_reports_it(tab, qtbot, tmp_path):
+    missing = tmp_path / "gone.jpg"
+    tab.set_source(str(missing))
+    tab.run_default()
+    wait_idle(qtbot, tab)
+    assert tab.status.is_error and "gone.jpg" in tab.status.text()
+    assert tab.run_button.isEnabled()
