@@ -40,6 +40,8 @@ class RenderResult:
     epochs: int
     seed: int
     timings: dict[str, float]
+    #: Figures of the drawing itself (continuous strokes: strokes, share of line on ink).
+    drawing_stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -50,6 +52,7 @@ class RenderResult:
             "edges": len(snap.edges),
             "epochs": self.epochs,
             "error": float(snap.error),
+            **self.drawing_stats,
         }
 
 
@@ -134,11 +137,22 @@ def render_input(
     snapshot = run(gng, epochs * per_epoch, callback, every=every)
     t2 = time.perf_counter()
     style = preset.style or ArtStyle()
-    drawing = graph_drawing(
-        snapshot.nodes, snapshot.edges, style, bounds=image_bounds(result), name=preset.name
-    )
-    timings = {"pipeline": t1 - t0, "train": t2 - t1}
-    return RenderResult(drawing, style, result, snapshot, epochs, seed, timings)
+    drawing_stats: dict[str, Any] = {}
+    if style.stroke == "continuous":
+        from engines.stroke import continuous_drawing, ink_map, stroke_stats
+
+        ink = ink_map(result.binary, result.params.scale)
+        drawing, _ = continuous_drawing(
+            snapshot.nodes, snapshot.edges, style, ink=ink, bounds=image_bounds(result),
+            name=preset.name,
+        )  # fmt: skip
+        drawing_stats = stroke_stats(drawing, ink)
+    else:
+        drawing = graph_drawing(
+            snapshot.nodes, snapshot.edges, style, bounds=image_bounds(result), name=preset.name
+        )
+    timings = {"pipeline": t1 - t0, "train": t2 - t1, "draw": time.perf_counter() - t2}
+    return RenderResult(drawing, style, result, snapshot, epochs, seed, timings, drawing_stats)
 
 
 def source_stem(source: str | Path) -> str:

@@ -52,6 +52,21 @@ class ArtStyle(BaseModel):
     )
     size_unit: Literal["px", "mm"] = "px"
     px_per_mm: float = Field(3.7795, gt=0.0, le=1000.0, description="SVG size in mm = px / this")
+    stroke: Literal["edges", "continuous"] = Field(
+        "edges",
+        description="'edges' draws each GNG edge; 'continuous' draws one pen path through "
+        "every node, lifting the pen only across wide paper (engines.stroke)",
+    )
+    smoothing: int = Field(
+        2, ge=0, le=6, description="Chaikin corner-cutting passes of continuous strokes"
+    )
+    max_jump: float = Field(
+        12.0,
+        gt=0.0,
+        le=1000.0,
+        description="continuous strokes: pen-lift cost in median edge lengths; a hop dearer "
+        "to draw is a lift (larger: fewer strokes, more lines across paper)",
+    )
 
     @field_validator("line_color", "node_color", "background")
     @classmethod

@@ -15,11 +15,16 @@ MAX_PIXELS = 100_000_000
 SAMPLE_PREFIX = "sample:"
 
 #: scikit-image's images that ship inside the package (nothing is downloaded).
-SAMPLES = (
+SKIMAGE_SAMPLES = (
     "astronaut", "brick", "camera", "cat", "cell", "checkerboard", "chelsea", "clock",
     "coffee", "coins", "colorwheel", "grass", "gravel", "horse", "hubble_deep_field",
     "immunohistochemistry", "logo", "microaneurysms", "moon", "page", "rocket", "text",
 )  # fmt: skip
+#: Gasworks' own samples: ``sample:NAME`` reads ``assets/samples/NAME.png`` (any working
+#: directory). ``signature`` is made by :mod:`engines.stroke.signature`.
+ASSET_SAMPLE_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
+ASSET_SAMPLES = ("signature",)
+SAMPLES = SKIMAGE_SAMPLES + ASSET_SAMPLES
 
 
 def is_sample(source: str | Path) -> bool:
@@ -27,7 +32,7 @@ def is_sample(source: str | Path) -> bool:
 
 
 def load_sample(name: str) -> np.ndarray:
-    """Return scikit-image's bundled image ``name`` as float in [0, 1].
+    """Return the bundled image ``name`` (scikit-image's or Gasworks') as float in [0, 1].
 
     Returns
     -------
@@ -39,6 +44,8 @@ def load_sample(name: str) -> np.ndarray:
         raise InputError(
             f"{SAMPLE_PREFIX}{name}", f"no such sample; available: {', '.join(SAMPLES)}"
         )
+    if name in ASSET_SAMPLES:
+        return load_image(ASSET_SAMPLE_DIR / f"{name}.png")
     image = getattr(data, name)()
     if image.dtype == bool:
         image = image.astype(np.float64)
