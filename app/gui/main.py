@@ -44,6 +44,8 @@ SWITCH_INTERVAL = 0.001
 #: Tab key → (module, class), in the window's order.
 TABS: dict[str, tuple[str, str]] = {
     "art": ("app.gui.tabs.art", "ArtTab"),
+    "logos": ("app.gui.tabs.logos", "LogosTab"),
+    "avatars": ("app.gui.tabs.avatars", "AvatarsTab"),
 }
 
 

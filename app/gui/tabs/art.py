@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, recent_files, remember_file
 from app.gui.widgets.images import ImagePreview
-from app.gui.widgets.live import FramePump, LiveArtView
+from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import JobRunner, run_engine
@@ -509,7 +509,7 @@ class ArtTab(JobTab):
                 f"{snap.n_signals:,} signals"
             )
         else:
-            self.view.show_polylines(_grid_lines(snap.grid_weights))
+            self.view.show_polylines(grid_polylines(snap.grid_weights))
             self.view.show_errors(snap.errors)
             self.stats_label.setText(f"epoch {snap.epoch}")
         self.status.set_fraction(frame.fraction)
@@ -605,10 +605,3 @@ class ArtTab(JobTab):
         self._preview_timer.stop()
         ok = self.previews.shutdown()
         return super().shutdown() and ok
-
-
-def _grid_lines(grid_weights) -> list:
-    """Rows and columns of a SOFM grid, as polylines (via the art geometry)."""
-    from engines.art import grid_drawing
-
-    return list(grid_drawing(grid_weights).layers[0].polylines)

@@ -42,6 +42,13 @@ def polylines_xy(polylines) -> tuple[np.ndarray, np.ndarray]:
     return xy[:, 0], xy[:, 1]
 
 
+def grid_polylines(grid_weights: np.ndarray) -> list[np.ndarray]:
+    """Rows and columns of a map's (rows, cols, 2) weight grid, as the art draws them."""
+    from engines.art import grid_drawing
+
+    return list(grid_drawing(grid_weights).layers[0].polylines)
+
+
 class PaintCounter(QObject):
     """Counts the paint events of a widget (the frames the screen really got)."""
 

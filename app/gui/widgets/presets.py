@@ -22,6 +22,28 @@ SAVED_KEY = "presets/saved"
 LAST_KEY = "presets/last/{tab}"
 
 
+def preset_toml(preset: Preset) -> str:
+    """TOML text of ``preset``, including sub-tables such as ``[engine_params.map]``.
+
+    :func:`engines.presets.dump_preset` writes one level of tables; a SOFM preset's
+    ``map`` settings are a table inside ``[engine_params]``, written here after it.
+    """
+    try:
+        return dump_preset(preset)
+    except TypeError:
+        pass
+    from engines.presets import _to_toml
+
+    table = preset.model_dump(mode="json", exclude_none=True)
+    table.pop("name", None)
+    nested: dict[str, Any] = {}
+    for key, sub in table.items():
+        if isinstance(sub, dict):
+            for inner in [k for k, v in sub.items() if isinstance(v, dict)]:
+                nested[f"{key}.{inner}"] = sub.pop(inner)
+    return _to_toml(table) + _to_toml(nested).lstrip("\n")
+
+
 def shipped_presets(accept: Callable[[dict[str, Any]], bool]) -> list[str]:
     """Names of the shipped presets whose raw table ``accept`` takes."""
     names = []
@@ -45,9 +67,11 @@ class PresetBar(QWidget):
         Takes a raw preset table; True if the tab can use it.
     current : callable
         Returns the tab's settings as a :class:`Preset`, for Save as….
+    placeholder : str, optional
+        A first entry that stands for "no preset"; choosing it emits ``chosen(None)``.
     """
 
-    chosen = Signal(object)  # Preset
+    chosen = Signal(object)  # Preset, or None for the placeholder
     failed = Signal(str)
 
     def __init__(
@@ -56,9 +80,12 @@ class PresetBar(QWidget):
         accept: Callable[[dict[str, Any]], bool],
         current: Callable[[], Preset],
         parent: QWidget | None = None,
+        *,
+        placeholder: str | None = None,
     ):
         super().__init__(parent)
         self.tab = tab
+        self.placeholder = placeholder
         self._accept = accept
         self._current = current
         layout = QHBoxLayout(self)
@@ -86,6 +113,8 @@ class PresetBar(QWidget):
     def _fill(self) -> None:
         self.combo.blockSignals(True)
         self.combo.clear()
+        if self.placeholder:
+            self.combo.addItem(self.placeholder, None)
         for name in shipped_presets(self._accept):
             self.combo.addItem(name, name)
         for path in self._saved_files():
@@ -112,6 +141,9 @@ class PresetBar(QWidget):
     def _apply_current(self, *_: Any) -> None:
         key = self.combo.currentData()
         if key is None:
+            if self.placeholder:
+                QSettings().remove(LAST_KEY.format(tab=self.tab))
+                self.chosen.emit(None)
             return
         try:
             preset = load_preset(key)
@@ -138,9 +170,9 @@ class PresetBar(QWidget):
         if path.suffix.lower() != ".toml":
             path = path.with_suffix(".toml")
         try:
-            text = dump_preset(self._current())
+            text = preset_toml(self._current())
             atomic_write_text(path, text)
-        except (GasworksError, ValueError, OSError) as exc:
+        except (GasworksError, ValueError, TypeError, OSError) as exc:
             self.failed.emit(f"{path}: cannot save the preset ({exc})")
             return None
         saved = [p for p in self._saved_files() if p != str(path)] + [str(path)]

@@ -1,0 +1,318 @@
+"""The Logos tab: text in a font → the seed's SOFM logo, trained live.
+
+The recipe is :mod:`engines.som.logo`: the text's ink becomes about 20,000 points in a
+540 x 220 box, a (2, 1000) grid laid along a sine wave over it is trained, and the
+grid's rows and columns are the logo. The live view draws the grid after every epoch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.tabs.base import JobTab
+from app.gui.widgets.files import ask_open_path
+from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
+from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.presets import PresetBar
+from app.gui.workers import run_engine
+from engines.art import ArtStyle
+from engines.errors import GasworksError
+from engines.presets import Preset, validate_preset
+
+TITLE = "Logos"
+DEFAULT_PRESET = "logo"
+SOFM_FIELDS = ("features_grid", "step", "learning_radius", "reduce_radius_after", "std",
+               "reduce_std_after", "reduce_step_after", "shuffle_data")  # fmt: skip
+STYLE_FIELDS = ("line_width", "line_color", "background", "width", "margin")
+FONT_FILTER = "Fonts (*.ttf *.otf);;All files (*)"
+
+
+def accepts_preset(table: dict[str, Any]) -> bool:
+    """Logo presets: SOFM presets that draw a text."""
+    return table.get("engine") == "som" and bool((table.get("text") or {}).get("text"))
+
+
+@dataclass(frozen=True)
+class LogoFrame:
+    snapshot: Any
+    fraction: float
+
+
+@dataclass(frozen=True)
+class LogoResult:
+    text: str
+    snapshot: Any
+    n_points: int
+    seconds: float
+
+
+def logo_job(control, text: str, preset: Preset, epochs: int):
+    """Render the text, lay the sine grid over it and train, yielding :class:`LogoFrame`."""
+    import time
+
+    from engines.som import SOFM
+    from engines.som.logo import sine_weights, text_points
+
+    t = preset.text
+    points = text_points(text, font=t.font, size=t.size, padding=t.padding,
+                         pipeline=preset.pipeline)  # fmt: skip
+    control.checkpoint()
+    params = preset.engine_params
+    if len(params.features_grid) != 2:
+        raise ValueError(
+            f"a logo needs a 2-D features_grid such as 2, 1000; got {list(params.features_grid)}"
+        )
+    params = params.model_copy(update={"epochs": epochs})
+    som = SOFM(params, 2, weights=sine_weights(points, params.grid_shape), data=points,
+               seed=preset.seed)  # fmt: skip
+    start = time.perf_counter()
+    snapshot = yield from run_engine(control, som, epochs, report=LogoFrame)
+    return LogoResult(text, snapshot, int(points.shape[0]), time.perf_counter() - start)
+
+
+def bundled_fonts() -> list[Path]:
+    from engines.pipeline.text import FONT_DIR
+
+    return sorted(FONT_DIR.glob("*.ttf"))
+
+
+class LogosTab(JobTab):
+    title = TITLE
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.preset_name = DEFAULT_PRESET
+        self.base_preset: Preset | None = None
+        self.result: LogoResult | None = None
+        self.last_frame: LogoFrame | None = None
+        self._build()
+        self.pump = FramePump(self.runner, self._apply_frame)
+        self.runner.result.connect(self._on_result)
+        key = self.presets.last_key()
+        if not (key and self.presets.select(key)):
+            self.presets.select(DEFAULT_PRESET)
+
+    def _build(self) -> None:
+        from engines.som import SOFMParams
+
+        controls = QWidget()
+        side = QVBoxLayout(controls)
+        text_box = QGroupBox("Text")
+        form = QFormLayout(text_box)
+        self.text_edit = QLineEdit()
+        self.text_edit.returnPressed.connect(self.run_default)
+        self.font_combo = QComboBox()
+        self.font_combo.addItem("bundled sans", None)
+        for font in bundled_fonts():
+            self.font_combo.addItem(font.stem, str(font))
+        self.font_button = QPushButton("Font file…")
+        self.font_button.clicked.connect(self._ask_font)
+        font_row = QHBoxLayout()
+        font_row.addWidget(self.font_combo, 1)
+        font_row.addWidget(self.font_button)
+        self.size_spin = QSpinBox()
+        self.size_spin.setRange(4, 2000)
+        self.size_spin.setToolTip("First font size tried (the recipe aims at ~20,000 points)")
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 100_000)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        form.addRow("text", self.text_edit)
+        form.addRow("font", font_row)
+        form.addRow("size", self.size_spin)
+        form.addRow("epochs", self.epochs_spin)
+        form.addRow("seed", self.seed_spin)
+        side.addWidget(text_box)
+
+        preset_box = QGroupBox("Preset")
+        QVBoxLayout(preset_box).addWidget(
+            presets := PresetBar("logos", accepts_preset, self.current_preset)
+        )
+        self.presets = presets
+        presets.chosen.connect(self.apply_preset)
+        presets.failed.connect(self.show_error)
+        side.addWidget(preset_box)
+
+        map_box = QGroupBox("Map")
+        map_layout = QVBoxLayout(map_box)
+        self.sofm_form = ParamsForm(SOFMParams, fields=SOFM_FIELDS)
+        map_layout.addWidget(self.sofm_form)
+        map_layout.addWidget(self.run_buttons())
+        side.addWidget(map_box)
+
+        export_box = QGroupBox("Style and export")
+        export_layout = QVBoxLayout(export_box)
+        self.style_form = ParamsForm(ArtStyle, fields=STYLE_FIELDS)
+        export_layout.addWidget(self.style_form)
+        row = QHBoxLayout()
+        self.png_button = QPushButton("Export PNG…")
+        self.svg_button = QPushButton("Export SVG…")
+        self.png_button.clicked.connect(lambda: self._ask_export("png"))
+        self.svg_button.clicked.connect(lambda: self._ask_export("svg"))
+        row.addWidget(self.png_button)
+        row.addWidget(self.svg_button)
+        export_layout.addLayout(row)
+        side.addWidget(export_box)
+        side.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(360)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.view = LiveArtView(error_label="training error")
+        self.view.nodes.setVisible(False)
+        self.stats_label = QLabel()
+        right_layout.addWidget(self.view, 1)
+        right_layout.addWidget(self.stats_label)
+        right_layout.addWidget(self.status)
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(splitter)
+
+    # ------------------------------------------------------------------ presets
+    def apply_preset(self, preset: Preset) -> None:
+        self.preset_name = preset.name
+        self.base_preset = preset
+        t = preset.text
+        self.text_edit.setText(t.text or "")
+        index = self.font_combo.findData(t.font)
+        if index < 0 and t.font:
+            self.font_combo.addItem(Path(t.font).stem, t.font)
+            index = self.font_combo.count() - 1
+        self.font_combo.setCurrentIndex(max(index, 0))
+        self.size_spin.setValue(t.size)
+        self.epochs_spin.setValue(preset.epochs or preset.engine_params.epochs)
+        self.seed_spin.setValue(preset.seed)
+        self.sofm_form.set_values(preset.engine_params)
+        self.style_form.set_values(preset.style if preset.style is not None else ArtStyle())
+        self.status.show_info(preset.description)
+
+    def current_preset(self) -> Preset:
+        base = self.base_preset
+        text = base.text.model_dump() if base else {}
+        text.update(text=self.text_edit.text(), font=self.font_combo.currentData(),
+                    size=self.size_spin.value())  # fmt: skip
+        engine_params = base.engine_params.model_dump() if base else {}
+        engine_params.update(self.sofm_form.values())
+        table = {
+            "name": self.preset_name,
+            "description": base.description if base else "",
+            "engine": "som",
+            "seed": self.seed_spin.value(),
+            "epochs": self.epochs_spin.value(),
+            "pipeline": base.pipeline.model_dump() if base else {},
+            "text": text,
+            "engine_params": engine_params,
+            "style": self.style_form.values(),
+        }
+        return validate_preset(table, origin="the Logos tab's settings")
+
+    def _ask_font(self) -> None:
+        path = ask_open_path(self, "Choose a font", FONT_FILTER)
+        if path is not None:
+            self.font_combo.addItem(path.stem, str(path))
+            self.font_combo.setCurrentIndex(self.font_combo.count() - 1)
+
+    # ------------------------------------------------------------------ training
+    def run_default(self) -> None:
+        text = self.text_edit.text()
+        if not text.strip():
+            self.show_error("Type the text of the logo first.")
+            return
+        try:
+            preset = self.current_preset()
+        except GasworksError as exc:
+            self.report(exc)
+            return
+        from engines.som.logo import BOX
+
+        self.result = None
+        self.last_frame = None
+        self.view.clear()
+        style = preset.style or ArtStyle()
+        self.view.set_colours(style.line_color, style.background)
+        self.view.set_bounds((0.0, 0.0, *BOX))
+        self.start_job(logo_job, text, preset, self.epochs_spin.value())
+        self.status.show_info(f"Training the logo of {text!r}…")
+
+    def _apply_frame(self, frame: LogoFrame) -> None:
+        self.last_frame = frame
+        snap = frame.snapshot
+        self.view.show_polylines(grid_polylines(snap.grid_weights))
+        self.view.show_errors(snap.errors)
+        self.stats_label.setText(f"epoch {snap.epoch}")
+        self.status.set_fraction(frame.fraction)
+
+    def _on_result(self, result: LogoResult) -> None:
+        self.result = result
+        self._apply_frame(LogoFrame(result.snapshot, 1.0))
+        snap = result.snapshot
+        units = snap.weights.shape[0] * snap.weights.shape[1]
+        self.status.show_info(
+            f"Done: {result.text!r}, {result.n_points:,} points, {units:,} units, "
+            f"{snap.epoch} epochs in {result.seconds:.2f} s."
+        )
+
+    # ------------------------------------------------------------------ export
+    def _snapshot(self):
+        if self.result is not None:
+            return self.result.snapshot
+        return self.last_frame.snapshot if self.last_frame is not None else None
+
+    def _ask_export(self, fmt: str) -> None:
+        if self._snapshot() is None:
+            self.show_error("Nothing to export yet: train the logo first.")
+            return
+        stem = "".join(c if c.isalnum() else "-" for c in self.text_edit.text())[:40] or "logo"
+        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
+        path = self.ask_export(f"Export {fmt.upper()}", f"{stem}.{fmt}", filters)
+        if path is not None:
+            self.export(path)
+
+    def export(self, path: str | Path) -> Path | None:
+        from engines.art import write_png, write_svg
+        from engines.som.logo import logo_drawing
+
+        path = Path(path)
+        snapshot = self._snapshot()
+        if snapshot is None:
+            self.show_error("Nothing to export yet: train the logo first.")
+            return None
+        try:
+            style = ArtStyle.model_validate(self.style_form.values())
+            drawing = logo_drawing(snapshot.grid_weights, style)
+            if path.suffix.lower() == ".png":
+                written = write_png(drawing, path, style)
+            elif path.suffix.lower() == ".svg":
+                written = write_svg(drawing, path, style, title=self.text_edit.text())
+            else:
+                raise ValueError(f"{path}: the file must end in .png or .svg")
+        except (GasworksError, ValueError, OSError) as exc:
+            self.report(exc)
+            return None
+        self.status.show_info(f"Exported {written}")
+        return written

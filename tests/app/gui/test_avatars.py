@@ -1,0 +1,62 @@
+"""Avatars tab: a name → its avatar as typed; a sheet (cancellable); looks; export."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from app.gui.tabs.avatars import AvatarsTab
+from engines.som.avatar import look_for_name
+from tests.app.gui.conftest import wait_idle
+
+
+@pytest.fixture
+def tab(qtbot):
+    tab = AvatarsTab()
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.avatar is not None and tab.settle(), timeout=10_000)
+    yield tab
+    tab.shutdown()
+
+
+def test_typing_a_name_draws_its_avatar(tab, qtbot, tmp_path):
+    tab.name_edit.setText("Grace Hopper")
+    qtbot.waitUntil(lambda: tab.avatar.caption.startswith("Grace Hopper"), timeout=10_000)
+    look = look_for_name("Grace Hopper")
+    assert f"step {look.step:.3f}" in tab.avatar.caption
+    png = tab.export("avatar", tmp_path / "grace.png")
+    with Image.open(png) as image:
+        assert image.size == (480, 480)
+    assert "<svg" in tab.export("avatar", tmp_path / "grace.svg").read_text()
+
+
+def test_sheet_and_cancel(tab, qtbot, tmp_path):
+    tab.count_spin.setValue(4)
+    tab.run_button.click()
+    wait_idle(qtbot, tab)
+    assert tab.sheet.caption == "4 random avatars, seed 0"
+    assert len(tab.sheet.drawing.layers) == 4
+    with Image.open(tab.export("sheet", tmp_path / "sheet.png")) as image:
+        assert image.width == 960
+    tab.count_spin.setValue(400)
+    tab.run_default()
+    tab.cancel()
+    assert not tab.busy and tab.runner.wait_idle(1.0)
+    assert tab.sheet.caption == "4 random avatars, seed 0"  # the cancelled sheet was dropped
+
+
+def test_look_presets(tab, qtbot, tmp_path):
+    assert tab.presets.select("avatar-star")
+    qtbot.waitUntil(lambda: tab.settle() and tab.look_preset is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: "step 1.000, radius 0" in tab.avatar.caption, timeout=10_000)
+    path = tab.presets.save_to(tmp_path / "my-star.toml")
+    assert path.is_file()
+    tab.presets.combo.setCurrentIndex(0)
+    tab.presets.reset_button.click()
+    assert tab.look_preset is None
+    assert tab.presets.select(str(path))
+    assert tab.look_preset.engine_params.learning_radius == 0
+    tab.name_edit.setText("   ")
+    qtbot.waitUntil(lambda: tab.status.is_error, timeout=5000)
+    assert "name" in tab.status.text()

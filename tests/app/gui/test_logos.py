@@ -1,0 +1,75 @@
+"""Logos tab: text → live SOFM logo → export; cancel; preset round trip; a bad font."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PIL import Image
+
+from app.gui.tabs.logos import LogosTab
+from engines.presets import load_preset
+from tests.app.gui.conftest import wait_idle
+
+
+@pytest.fixture
+def tab(qtbot):
+    tab = LogosTab()
+    qtbot.addWidget(tab)
+    tab.show()
+    yield tab
+    tab.shutdown()
+
+
+def small(tab, epochs=3):
+    tab.sofm_form.set_values({"features_grid": (2, 120)})
+    tab.epochs_spin.setValue(epochs)
+
+
+def test_logo_trains_and_exports(tab, qtbot, tmp_path):
+    assert tab.text_edit.text() == "NeuPy"  # the logo preset
+    tab.text_edit.setText("Gas")
+    small(tab)
+    tab.run_button.click()
+    wait_idle(qtbot, tab)
+    snap = tab.result.snapshot
+    assert snap.epoch == 3 and snap.weights.shape == (2, 120, 2)
+    assert "'Gas'" in tab.status.text()
+    png = tab.export(tmp_path / "gas.png")
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width == 1400
+    assert "<svg" in tab.export(tmp_path / "gas.svg").read_text()
+
+
+def test_cancel_and_preset_round_trip(tab, qtbot, tmp_path):
+    tab.epochs_spin.setValue(5000)
+    tab.run_default()
+    qtbot.waitUntil(lambda: tab.last_frame is not None, timeout=10_000)
+    start = time.perf_counter()
+    tab.cancel()
+    assert tab.runner.wait_idle(1.0) and time.perf_counter() - start < 0.2
+    assert "Cancelled" in tab.status.text()
+
+    tab.text_edit.setText("Studio")
+    tab.epochs_spin.setValue(12)
+    path = tab.presets.save_to(tmp_path / "studio-logo.toml")
+    assert load_preset(path).text.text == "Studio" and load_preset(path).epochs == 12
+    tab.presets.select("logo")
+    assert tab.text_edit.text() == "NeuPy"
+    tab.presets.select(str(path))
+    assert tab.text_edit.text() == "Studio" and tab.epochs_spin.value() == 12
+
+
+def test_a_bad_font_file_is_reported(tab, qtbot, tmp_path):
+    font = tmp_path / "broken-font.ttf"
+    font.write_bytes(b"not a font")
+    tab.font_combo.addItem(font.stem, str(font))
+    tab.font_combo.setCurrentIndex(tab.font_combo.count() - 1)
+    small(tab)
+    tab.run_default()
+    wait_idle(qtbot, tab)
+    assert tab.status.is_error and "broken-font.ttf" in tab.status.text()
+    tab.font_combo.setCurrentIndex(0)
+    tab.run_default()
+    wait_idle(qtbot, tab)
+    assert tab.result is not None and not tab.status.is_error
