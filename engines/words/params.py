@@ -21,7 +21,7 @@ class WordParams(BaseModel):
         16.0, ge=6.0, le=200.0, description="pages are rescaled so letters are this tall"
     )
     node_spacing: float = Field(
-        0.8, gt=0.1, le=5.0, description="distance between GNG nodes, in letter heights"
+        0.55, gt=0.1, le=5.0, description="distance between GNG nodes, in letter heights"
     )
     epochs: int = Field(15, ge=2, le=500)
     step: float = Field(0.2, gt=0.0, le=1.0)

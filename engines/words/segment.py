@@ -194,7 +194,7 @@ def word_layout(letters: np.ndarray, letter_height: float) -> WordLayout:
 
 def smear_words(letters: np.ndarray, layout: WordLayout) -> np.ndarray:
     """Solid word shapes: each column filled between its top and bottom ink (columns of a
-    bridged gap across the word's core rows, its middle half), then each row between its
+    bridged gap across the word's core rows, all but its top and bottom tenth), then each row between its
     first and last ink: no notches or holes for the network to split on."""
     ink = np.zeros(letters.shape, dtype=bool)
     for band, c0, c1 in layout.spans:
@@ -203,7 +203,7 @@ def smear_words(letters: np.ndarray, layout: WordLayout) -> np.ndarray:
         rows = np.flatnonzero(block.any(axis=1))
         if rows.size == 0:
             continue
-        core0, core1 = np.percentile(np.nonzero(block)[0], [25, 75]).round().astype(int)
+        core0, core1 = np.percentile(np.nonzero(block)[0], [10, 90]).round().astype(int)
         filled = np.zeros_like(block)
         for j in range(block.shape[1]):
             hits = np.flatnonzero(block[:, j])
