@@ -194,8 +194,8 @@ def word_layout(letters: np.ndarray, letter_height: float) -> WordLayout:
 
 def smear_words(letters: np.ndarray, layout: WordLayout) -> np.ndarray:
     """Solid word shapes: each column filled between its top and bottom ink (columns of a
-    bridged gap across the word's core rows, all but its top and bottom tenth), then each row between its
-    first and last ink: no notches or holes for the network to split on."""
+    bridged gap across the word's core rows, all but its top and bottom tenth), then each
+    row between its first and last ink: no notches or holes for the network to split on."""
     ink = np.zeros(letters.shape, dtype=bool)
     for band, c0, c1 in layout.spans:
         r0, r1 = layout.bands[band]
