@@ -17,7 +17,8 @@ def tour_polylines(nodes: np.ndarray, tour: Tour, smoothing: int = 2) -> list[np
     """The tour's strokes as smoothed polylines, in a pen-travel-saving order.
 
     Strokes of a single node (an isolated node the pen would only dot) are left out, as
-    the edge drawing leaves out nodes without edges.
+    the edge drawing leaves out nodes without edges. Closed strokes come back as closed
+    polylines (first point repeated at the end).
 
     Parameters
     ----------
@@ -33,7 +34,11 @@ def tour_polylines(nodes: np.ndarray, tour: Tour, smoothing: int = 2) -> list[np
     from engines.art.plotter import order_strokes
 
     nodes = np.asarray(nodes, dtype=np.float64)
-    lines = [smooth_path(nodes[s], smoothing) for s in tour.strokes if len(s) >= 2]
+    lines = [
+        smooth_path(nodes[s], smoothing, closed=c)
+        for s, c in zip(tour.strokes, tour.closed, strict=True)
+        if len(s) >= 2
+    ]
     if not lines:
         return []
     top_left = np.array([nodes[:, 0].min(), nodes[:, 1].max()])

@@ -79,6 +79,7 @@ def _letters(
     x = drift * t + radius * np.sin(t)
     y = -heights[turn] * (1 - np.cos(t)) / 2
     wander = _smooth_random(rng, 3, t / t[-1], -0.15, 0.15)
+    wander -= wander[0]  # the run starts exactly at ``origin``
     slant = 0.3
     xy = np.stack([x - slant * y, y + wander], axis=1) * scale
     return xy + np.array(origin)

@@ -22,60 +22,79 @@ import numpy as np
 MAX_SMOOTHING = 6
 
 
-def relax(line: np.ndarray) -> np.ndarray:
-    """One ``[1, 2, 1] / 4`` average of each inner point with its neighbours; ends kept.
+def relax(line: np.ndarray, *, closed: bool = False) -> np.ndarray:
+    """One ``[1, 2, 1] / 4`` average of each point with its neighbours.
 
     Parameters
     ----------
     line : (K, 2) ndarray
+    closed : bool
+        The line is a ring (its last point joins its first): every point is averaged,
+        cyclically. Otherwise both ends are kept.
 
     Returns
     -------
     (K, 2) ndarray of float64
     """
     out = np.array(line, dtype=np.float64).reshape(-1, 2)
-    if len(out) >= 3:
-        out[1:-1] = 0.25 * out[:-2] + 0.5 * out[1:-1] + 0.25 * out[2:]
+    if len(out) < 3:
+        return out
+    if closed:
+        return 0.25 * np.roll(out, 1, axis=0) + 0.5 * out + 0.25 * np.roll(out, -1, axis=0)
+    out[1:-1] = 0.25 * out[:-2] + 0.5 * out[1:-1] + 0.25 * out[2:]
     return out
 
 
-def smooth_path(line: np.ndarray, passes: int = 2) -> np.ndarray:
+def smooth_path(line: np.ndarray, passes: int = 2, *, closed: bool = False) -> np.ndarray:
     """A node path as a pen line: :func:`relax` once, then ``passes`` Chaikin passes.
 
-    ``passes`` 0 returns the path unchanged (straight hops between the nodes).
+    ``passes`` 0 returns the path unchanged (straight hops between the nodes). A closed
+    path comes back as a closed polyline: its first point repeated at the end.
     """
     if passes == 0:
-        return chaikin(line, 0)
-    return chaikin(relax(line), passes)
+        out = chaikin(line, 0)
+        return np.vstack([out, out[:1]]) if closed and len(out) >= 3 else out
+    return chaikin(relax(line, closed=closed), passes, closed=closed)
 
 
-def chaikin(line: np.ndarray, passes: int = 2) -> np.ndarray:
-    """Cut the corners of an open polyline ``passes`` times, keeping both ends.
+def chaikin(line: np.ndarray, passes: int = 2, *, closed: bool = False) -> np.ndarray:
+    """Cut the corners of a polyline ``passes`` times.
 
     Parameters
     ----------
     line : (K, 2) ndarray
     passes : int
         0 returns the line unchanged; each pass roughly doubles the number of points.
+    closed : bool
+        The line is a ring: the leg from its last point back to its first is cut too, and
+        the result is a closed polyline (first point repeated at the end). Otherwise both
+        ends are kept.
 
     Returns
     -------
     (K', 2) ndarray of float64
-        ``K' = 2 (K - 1)`` after one pass (ends kept), ``K`` when ``K < 3``.
+        Open: ``K' = 2 (K - 1)`` after one pass. Closed: ``2 K + 1``. ``K`` when ``K < 3``.
     """
     if not 0 <= passes <= MAX_SMOOTHING:
         raise ValueError(f"passes must lie in [0, {MAX_SMOOTHING}], got {passes}")
     out = np.asarray(line, dtype=np.float64).reshape(-1, 2)
     if len(out) < 3:
         return out.copy()
+    if closed:
+        for _ in range(passes):
+            out = _cut_corners(out, np.roll(out, -1, axis=0))
+        return np.vstack([out, out[:1]])
     for _ in range(passes):
-        a, b = out[:-1], out[1:]
-        q = 0.75 * a + 0.25 * b
-        r = 0.25 * a + 0.75 * b
-        inner = np.empty((2 * len(a), 2))
-        inner[0::2] = q
-        inner[1::2] = r
+        inner = _cut_corners(out[:-1], out[1:])
         inner[0] = out[0]
         inner[-1] = out[-1]
         out = inner
+    return out
+
+
+def _cut_corners(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Points a quarter and three quarters along each leg a[i] → b[i], interleaved."""
+    out = np.empty((2 * len(a), 2))
+    out[0::2] = 0.75 * a + 0.25 * b
+    out[1::2] = 0.25 * a + 0.75 * b
     return out

@@ -30,6 +30,13 @@ each tree; the walk's order is a first tour (twice the tree at most, as for metr
 2-opt and Or-opt moves over the near-neighbour candidates then shorten it, in compiled
 code. The path is open: a free end, a virtual node that every hop to or from costs
 nothing, is carried along and finally placed at the dearest hop.
+
+Local moves cannot join two strokes whose ends lie side by side when the strokes are far
+apart in the path (that needs moving a whole stroke). So the path is then cut at its lifts
+and the pieces are joined greedily, cheapest joinable pair of ends first, never closing a
+cycle (the greedy-edge construction of TSP, on strokes); the local search runs again on
+the result, for up to :data:`JOIN_ROUNDS` rounds. A join replaces a lift by a cheaper
+drawn hop, so the cost never rises.
 """
 
 from __future__ import annotations
@@ -55,6 +62,11 @@ NEIGHBOURS = 10
 MAX_PASSES = 50
 #: Longest run of nodes an Or-opt move relocates.
 OR_OPT_RUN = 3
+#: Rounds of local search, each followed by joining stroke ends that lie close together.
+JOIN_ROUNDS = 4
+#: A stroke of 3 nodes or more is drawn closed when the hop from its end back to its
+#: start costs at most this many median edge lengths (about one neighbour away).
+CLOSE_HOP = 2.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,9 @@ class Tour:
         Every node index exactly once, in the order the pen passes them.
     strokes : tuple of (K,) ndarray of int64
         ``order`` cut where the pen lifts; single nodes included (they draw nothing).
+    closed : tuple of bool
+        Per stroke: its two ends are neighbours (a loop), so the pen draws the hop back to
+        its start and the ring has no gap.
     median_edge : float
         The length unit of ``max_jump``: the median GNG edge length.
     cost : float
@@ -75,6 +90,7 @@ class Tour:
 
     order: np.ndarray
     strokes: tuple[np.ndarray, ...]
+    closed: tuple[bool, ...]
     median_edge: float
     cost: float
 
@@ -145,20 +161,27 @@ def node_tour(
     if not max_jump > 0:
         raise ValueError(f"max_jump must be > 0 median edge lengths, got {max_jump}")
     if n == 0:
-        return Tour(np.zeros(0, dtype=np.int64), (), 1.0, 0.0)
+        return Tour(np.zeros(0, dtype=np.int64), (), (), 1.0, 0.0)
     edges = edges[edges[:, 0] != edges[:, 1]]
     median = median_edge_length(nodes, edges)
     ctx = _context(nodes, edges, ink, median, max_jump)
     if n == 1:
         order = np.zeros(1, dtype=np.int64)
-        return Tour(order, (order,), median, 0.0)
+        return Tour(order, (order,), (False,), median, 0.0)
     knn = _near_neighbours(nodes)
-    tour = np.append(_spanning_walk(nodes, edges, knn, ctx), n).astype(np.int64)
-    K.improve_tour(tour, knn, ctx, MAX_PASSES, OR_OPT_RUN)
-    cost = float(K.tour_cost(tour, ctx))
-    free = int(np.flatnonzero(tour == n)[0])
-    order = np.concatenate([tour[free + 1 :], tour[:free]])
-    return Tour(order, _cut(order, ctx), median, cost)
+    order = _spanning_walk(nodes, edges, knn, ctx)
+    for _ in range(JOIN_ROUNDS):
+        tour = np.append(order, n).astype(np.int64)
+        K.improve_tour(tour, knn, ctx, MAX_PASSES, OR_OPT_RUN)
+        free = int(np.flatnonzero(tour == n)[0])
+        order = np.concatenate([tour[free + 1 :], tour[:free]])
+        joined = _join_strokes(_cut(order, ctx), ctx)
+        if joined is None:
+            break
+        order = joined
+    cost = float(K.tour_cost(np.append(order, n).astype(np.int64), ctx))
+    strokes = _cut(order, ctx)
+    return Tour(order, strokes, _closed(strokes, ctx), median, cost)
 
 
 def _context(nodes, edges, ink: InkMap | None, median: float, max_jump: float):
@@ -287,3 +310,147 @@ def _cut(order: np.ndarray, ctx) -> tuple[np.ndarray, ...]:
     lift = K.drawn_costs(hops, ctx) > ctx[4][K.P_LIFT]
     cuts = np.flatnonzero(lift) + 1
     return tuple(np.split(order, cuts))
+
+
+def _closed(strokes: tuple[np.ndarray, ...], ctx) -> tuple[bool, ...]:
+    """Which strokes end next to their start (see :data:`CLOSE_HOP`)."""
+    if not strokes:
+        return ()
+    hops = np.array([[s[-1], s[0]] for s in strokes], dtype=np.int64)
+    cheap = K.drawn_costs(hops, ctx) <= CLOSE_HOP * ctx[4][K.P_MEDIAN]
+    return tuple(bool(c and len(s) >= 3) for c, s in zip(cheap, strokes, strict=True))
+
+
+def _join_strokes(strokes: tuple[np.ndarray, ...], ctx) -> np.ndarray | None:
+    """Join strokes where a drawn hop is cheaper than a lift; the joined path, or None
+    when nothing could be joined. Ends are joined first (:func:`_join_ends`), then loops
+    are opened where they touch another stroke's end (:func:`_join_loop`)."""
+    pieces = _join_ends(list(strokes), ctx)
+    changed = pieces is not None
+    pieces = pieces if pieces is not None else list(strokes)
+    while (joined := _join_loop(pieces, ctx)) is not None:
+        pieces, changed = joined, True
+    return np.concatenate(pieces) if changed else None
+
+
+def _join_ends(strokes: list[np.ndarray], ctx) -> list[np.ndarray] | None:
+    """Join strokes end to end (greedy, cheapest first, no cycles) where the hop is
+    cheaper than a lift; the joined strokes, or None when no two ends can be joined."""
+    from scipy.spatial import cKDTree
+
+    if len(strokes) < 2:
+        return None
+    nodes, lift = ctx[0], ctx[4][K.P_LIFT]
+    # End slots: 2 s is the head of stroke s, 2 s + 1 its tail.
+    ends = np.array([[s[0], s[-1]] for s in strokes], dtype=np.int64).ravel()
+    # A hop costs at least its length, so only ends within one lift's length can join.
+    pairs = cKDTree(nodes[ends]).query_pairs(lift, output_type="ndarray").astype(np.int64)
+    pairs = pairs[pairs[:, 0] // 2 != pairs[:, 1] // 2]
+    if len(pairs) == 0:
+        return None
+    cost = K.drawn_costs(ends[pairs], ctx)
+    keep = cost <= lift
+    pairs, cost = pairs[keep], cost[keep]
+    parent = list(range(len(strokes)))
+
+    def root(s: int) -> int:
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    link = np.full(len(ends), -1, dtype=np.int64)  # slot → the slot it is joined to
+    joins = 0
+    for k in np.lexsort((pairs[:, 1], pairs[:, 0], cost)):
+        a, b = pairs[k]
+        if link[a] >= 0 or link[b] >= 0 or root(a // 2) == root(b // 2):
+            continue
+        link[a], link[b] = b, a
+        parent[root(a // 2)] = root(b // 2)
+        joins += 1
+    if joins == 0:
+        return None
+    # Walk each chain of joined strokes from a stroke with a free slot.
+    out: list[np.ndarray] = []
+    done = np.zeros(len(strokes), dtype=bool)
+    for s in range(len(strokes)):
+        if done[s] or (link[2 * s] >= 0 and link[2 * s + 1] >= 0):
+            continue
+        slot = 2 * s if link[2 * s] < 0 else 2 * s + 1  # enter through the free slot
+        chain = []
+        while True:
+            t = slot // 2
+            done[t] = True
+            chain.append(strokes[t] if slot % 2 == 0 else strokes[t][::-1])
+            nxt = link[slot ^ 1]  # leave through the other slot
+            if nxt < 0:
+                break
+            slot = int(nxt)
+        out.append(np.concatenate(chain))
+    return out
+
+
+def _join_loop(strokes: list[np.ndarray], ctx) -> list[np.ndarray] | None:
+    """The best single join of a stroke's end to a node of a loop, opening the loop there.
+
+    A loop is a stroke whose two ends are close enough to be joined (a letter's loop, a
+    ring): it may be opened at any hop instead, so any of its nodes can become an end. The
+    move opens loop C at hop h, draws C's closing hop instead, and joins the end e of
+    another stroke to C's new end x: it saves a lift and costs
+    ``cost(e, x) + cost(closing) - cost(h)``. The best saving is taken; None when no move
+    saves anything.
+    """
+    from scipy.spatial import cKDTree
+
+    if len(strokes) < 2:
+        return None
+    nodes, lift = ctx[0], ctx[4][K.P_LIFT]
+    heads = np.array([s[0] for s in strokes])
+    tails = np.array([s[-1] for s in strokes])
+    closing = K.drawn_costs(np.stack([tails, heads], axis=1), ctx)
+    loops = [i for i, s in enumerate(strokes) if len(s) >= 3 and closing[i] <= lift]
+    if not loops:
+        return None
+    members = np.concatenate([strokes[i] for i in loops])
+    owner = np.concatenate([np.full(len(strokes[i]), i) for i in loops])
+    index = np.concatenate([np.arange(len(strokes[i])) for i in loops])
+    ends = np.stack([heads, tails], axis=1).ravel()
+    found = cKDTree(nodes[members]).query_ball_point(nodes[ends], lift)
+    rows = [(slot, j) for slot, near in enumerate(found) for j in near]
+    rows = [(slot, j) for slot, j in rows if owner[j] != slot // 2]
+    if not rows:
+        return None
+    slot_of, member = np.array(rows, dtype=np.int64).T
+    join = K.drawn_costs(np.stack([ends[slot_of], members[member]], axis=1), ctx)
+    best = (-1e-12 * lift, -1, -1, 0)  # (saving, slot, member, direction)
+    for k in np.flatnonzero(join <= lift):
+        c, i = int(owner[member[k]]), int(index[member[k]])
+        loop = strokes[c]
+        n_loop = len(loop)
+        for direction in (1, -1):
+            # Open the loop at the hop before x (walking forward) or after it (backward).
+            other = loop[(i - direction) % n_loop]
+            opened = (
+                closing[c]
+                if (i == 0 and direction == 1) or (i == n_loop - 1 and direction == -1)
+                else K.drawn_costs(np.array([[other, loop[i]]]), ctx)[0]
+            )
+            saving = lift + opened - join[k] - closing[c]
+            if saving > best[0] + 1e-12 * lift:
+                best = (saving, int(slot_of[k]), int(member[k]), direction)
+    _, slot, j, direction = best
+    if slot < 0:
+        return None
+    c, i = int(owner[j]), int(index[j])
+    loop = strokes[c]
+    if direction == 1:
+        rotated = np.concatenate([loop[i:], loop[:i]])
+    else:
+        rotated = np.concatenate([loop[i::-1], loop[:i:-1]])
+    a = slot // 2
+    merged = (
+        np.concatenate([strokes[a], rotated])
+        if slot % 2 == 1
+        else np.concatenate([rotated[::-1], strokes[a]])
+    )
+    return [s for t, s in enumerate(strokes) if t not in (a, c)] + [merged]
