@@ -50,3 +50,21 @@ def test_short_lines_pass_through():
 def test_bad_passes_are_refused():
     with pytest.raises(ValueError, match=r"passes must lie in \[0, 6\]"):
         chaikin(np.zeros((3, 2)), 7)
+
+
+def test_closed_chaikin_cuts_every_corner_and_closes_the_ring():
+    square = np.array([[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0]])
+    out = chaikin(square, 1, closed=True)
+    assert len(out) == 2 * len(square) + 1
+    np.testing.assert_allclose(out[0], out[-1])
+    np.testing.assert_allclose(out[:4], [[1, 0], [3, 0], [4, 1], [4, 3]])
+
+
+def test_closed_relax_keeps_a_regular_polygon_centred():
+    angle = 2 * np.pi * np.arange(8) / 8
+    octagon = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    out = relax(octagon, closed=True)
+    np.testing.assert_allclose(out.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(np.hypot(*out.T), 0.5 + 0.5 * np.cos(np.pi / 4))
+    ring = smooth_path(octagon, 0, closed=True)
+    assert len(ring) == 9 and np.array_equal(ring[0], ring[-1])
