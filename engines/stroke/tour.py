@@ -26,7 +26,8 @@ How it is found
 ---------------
 The minimum spanning forest of the cheap hops (each node's :data:`NEIGHBOURS` nearest and
 its GNG edges) is walked depth first, small branches before long ones, from an end of
-each tree; the walk's order is a first tour (twice the tree at most, as for metric TSP).
+each tree; the walk's order is a first tour (for a metric cost it is at most twice the
+tree, the classic TSP bound; with the paper penalty that bound is only a guide).
 2-opt and Or-opt moves over the near-neighbour candidates then shorten it, in compiled
 code. The path is open: a free end, a virtual node that every hop to or from costs
 nothing, is carried along and finally placed at the dearest hop.
@@ -36,7 +37,9 @@ apart in the path (that needs moving a whole stroke). So the path is then cut at
 and the pieces are joined greedily, cheapest joinable pair of ends first, never closing a
 cycle (the greedy-edge construction of TSP, on strokes); the local search runs again on
 the result, for up to :data:`JOIN_ROUNDS` rounds. A join replaces a lift by a cheaper
-drawn hop, so the cost never rises.
+drawn hop, so the cost never rises. A stroke whose end comes back beside its start (a
+letter's loop) may be opened anywhere instead, so another stroke can join it at any node;
+if it stays a stroke of its own it is drawn closed.
 """
 
 from __future__ import annotations
