@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QByteArray,
     QCoreApplication,
     QEvent,
+    QEventLoop,
     QObject,
     QSettings,
     Qt,
@@ -24,6 +25,8 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+
+from app.gui import qt_fixes
 
 ORGANIZATION = "Gasworks"
 APPLICATION = "Gasworks Studio"
@@ -90,6 +93,7 @@ class MainWindow(QMainWindow):
         last = settings.value(TAB_KEY)
         if last in self.tab_widgets:
             self.select_tab(str(last))
+        self.closed_cleanly: bool | None = None
         self.warm = JobRunner(self)
         self.warmed = False
         self.warm.result.connect(self._on_warm)
@@ -114,7 +118,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         settings.setValue(TAB_KEY, self.current_key())
-        self.shutdown()
+        self.closed_cleanly = self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> bool:
@@ -158,18 +162,23 @@ def application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APPLICATION)
+    qt_fixes.install(app)
     return app
 
 
 def wait_until(app: QApplication, done: Callable[[], bool], timeout: float) -> bool:
-    """Process events until ``done()`` or ``timeout`` seconds; True if done."""
+    """Run the event loop until ``done()`` (polled every 20 ms) or ``timeout`` seconds."""
+    if done():
+        return True
     deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            return False
-        app.processEvents()
-        time.sleep(0.005)
-    return True
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(lambda: (done() or time.monotonic() > deadline) and loop.quit())
+    poll.start()
+    loop.exec()
+    poll.stop()
+    return bool(done())
 
 
 def launch(

@@ -28,9 +28,12 @@ log = logging.getLogger(__name__)
 
 #: Reports per second a job sends at most (the views redraw at this rate).
 REPORT_RATE = 30.0
+#: Updates per second of the figures written beside a live view (labels, progress bars):
+#: enough to read, and each relayout costs the GUI thread far more than a plot update.
+TEXT_RATE = 5.0
 #: Wall time one chunk of engine steps aims at: short, so cancel and pause act at once and
 #: the GUI thread gets the interpreter often (the compiled kernels hold the GIL).
-CHUNK_SECONDS = 0.002
+CHUNK_SECONDS = 0.001
 #: How long closing the window waits for running jobs to stop, in seconds.
 CLOSE_TIMEOUT = 5.0
 
@@ -48,6 +51,8 @@ class Control:
         self._running.set()
         self._interval = 1.0 / report_rate
         self._last = -float("inf")
+        self._wanted = threading.Event()
+        self._pulled = False
 
     @property
     def cancelled(self) -> bool:
@@ -74,8 +79,23 @@ class Control:
         if self._cancel.is_set():
             raise Cancelled
 
+    def request(self) -> None:
+        """The view wants a new snapshot (it has drawn the last one)."""
+        self._pulled = True
+        self._wanted.set()
+
     def due(self) -> bool:
-        """True (and the clock restarts) when the last report is older than the interval."""
+        """True when a report should be made now.
+
+        Once a view pulls snapshots (:meth:`request`), a report is due when it asked for
+        one, so every snapshot taken is drawn; otherwise when the last report is older
+        than the report interval.
+        """
+        if self._pulled:
+            if self._wanted.is_set():
+                self._wanted.clear()
+                return True
+            return False
         now = time.monotonic()
         if now - self._last >= self._interval:
             self._last = now
@@ -252,7 +272,9 @@ class JobRunner(QObject):
             self._thread = None
 
     def take_latest(self) -> Any:
-        """The newest snapshot not taken yet, or None."""
+        """The newest snapshot not taken yet, or None; the job is asked for the next one."""
+        if self._thread is not None:
+            self._thread.control.request()
         if not self._fresh:
             return None
         self._fresh = False

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -41,7 +42,7 @@ from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
-from app.gui.workers import JobRunner, run_engine
+from app.gui.workers import TEXT_RATE, Control, JobRunner, run_engine
 from engines.art import ArtStyle
 from engines.errors import GasworksError, InputError
 from engines.pipeline import SAMPLES, THRESHOLD_METHODS, PipelineParams
@@ -337,6 +338,8 @@ class ArtTab(JobTab):
         self.view = LiveArtView()
         self.stats_label = QLabel()
         self.stats_label.setObjectName("stats")
+        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.text_clock = Control(TEXT_RATE)
         right_layout.addLayout(strip, 1)
         right_layout.addWidget(self.view, 4)
         right_layout.addWidget(self.stats_label)
@@ -492,7 +495,8 @@ class ArtTab(JobTab):
         self.last_frame = None
         self.view.clear()
         style = preset.style or ArtStyle()
-        self.view.set_colours(style.line_color, style.background)
+        self.view.set_colours(style.line_color, style.background,
+                              style.node_color if style.node_size > 0 else None)  # fmt: skip
         self.start_job(train_job, self.source, preset, cached)
         self.status.show_info("Training…")
 
@@ -504,15 +508,18 @@ class ArtTab(JobTab):
         if frame.engine == "gng":
             self.view.show_graph(snap.nodes, snap.edges)
             self.view.show_errors(snap.epoch_errors)
-            self.stats_label.setText(
-                f"epoch {snap.epoch}, {snap.n_nodes:,} nodes, {snap.n_edges:,} edges, "
-                f"{snap.n_signals:,} signals"
-            )
         else:
             self.view.show_polylines(grid_polylines(snap.grid_weights))
             self.view.show_errors(snap.errors)
-            self.stats_label.setText(f"epoch {snap.epoch}")
-        self.status.set_fraction(frame.fraction)
+        if self.text_clock.due() or frame.fraction >= 1.0:
+            if frame.engine == "gng":
+                self.stats_label.setText(
+                    f"epoch {snap.epoch}, {snap.n_nodes:,} nodes, {snap.n_edges:,} edges, "
+                    f"{snap.n_signals:,} signals"
+                )
+            else:
+                self.stats_label.setText(f"epoch {snap.epoch}")
+            self.status.set_fraction(frame.fraction)
 
     def _on_result(self, result: ArtResult) -> None:
         self.result = result

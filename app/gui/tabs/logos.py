@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -32,7 +33,7 @@ from app.gui.widgets.files import ask_open_path
 from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
-from app.gui.workers import run_engine
+from app.gui.workers import TEXT_RATE, Control, run_engine
 from engines.art import ArtStyle
 from engines.errors import GasworksError
 from engines.presets import Preset, validate_preset
@@ -184,6 +185,8 @@ class LogosTab(JobTab):
         self.view = LiveArtView(error_label="training error")
         self.view.nodes.setVisible(False)
         self.stats_label = QLabel()
+        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.text_clock = Control(TEXT_RATE)
         right_layout.addWidget(self.view, 1)
         right_layout.addWidget(self.stats_label)
         right_layout.addWidget(self.status)
@@ -264,8 +267,9 @@ class LogosTab(JobTab):
         snap = frame.snapshot
         self.view.show_polylines(grid_polylines(snap.grid_weights))
         self.view.show_errors(snap.errors)
-        self.stats_label.setText(f"epoch {snap.epoch}")
-        self.status.set_fraction(frame.fraction)
+        if self.text_clock.due() or frame.fraction >= 1.0:
+            self.stats_label.setText(f"epoch {snap.epoch}")
+            self.status.set_fraction(frame.fraction)
 
     def _on_result(self, result: LogoResult) -> None:
         self.result = result

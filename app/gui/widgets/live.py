@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.gui.workers import REPORT_RATE, JobRunner
@@ -79,8 +79,11 @@ class LiveArtView(QWidget):
         self.art.setMenuEnabled(False)
         self.art.hideButtons()
         self.art.disableAutoRange()
-        self.edges = pg.PlotDataItem(pen=pg.mkPen(INK, width=1), connect="pairs")
+        self.edges = pg.PlotDataItem(pen=pg.mkPen(INK, width=1), connect="pairs",
+                                     skipFiniteCheck=True)  # fmt: skip
         self.lines = pg.PlotDataItem(pen=pg.mkPen(INK, width=1), connect="finite")
+        # Edges as one drawLines call of many segments, not as a QPainterPath.
+        self.edges.curve.setSegmentedLineMode("on")
         self.nodes = pg.ScatterPlotItem(
             size=3, pen=None, brush=pg.mkBrush(NODE), pxMode=True, useCache=True
         )
@@ -90,30 +93,35 @@ class LiveArtView(QWidget):
         self.errors.setLabel("left", error_label)
         self.errors.setLabel("bottom", "epoch")
         self.errors.setMenuEnabled(False)
-        self.errors.showGrid(x=True, y=True, alpha=0.25)
         self.error_curve = self.errors.plot(pen=pg.mkPen(ERROR_CURVE, width=2), symbol=None)
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)
         self.paints = PaintCounter(self.canvas.viewport())
         self.frames = 0
+        self.show_nodes = True
+        self._n_errors = -1
 
     def set_colours(self, line: str, background: str, node: str | None = None) -> None:
+        """Colours of the drawing; ``node`` None hides the nodes (a style without dots)."""
+        self.show_nodes = node is not None
         self.art.getViewBox().setBackgroundColor(None if background == "none" else background)
         pen = pg.mkPen(line, width=1)
         self.edges.setPen(pen)
         self.lines.setPen(pen)
         if node is not None:
             self.nodes.setBrush(pg.mkBrush(node))
+        else:
+            self.nodes.clear()
 
     def set_bounds(self, bounds: tuple[float, float, float, float]) -> None:
         x0, y0, x1, y1 = bounds
         self.art.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
 
-    def show_graph(self, nodes: np.ndarray, edges: np.ndarray, *, show_nodes: bool = True) -> None:
+    def show_graph(self, nodes: np.ndarray, edges: np.ndarray) -> None:
         x, y = segments_xy(nodes, edges)
-        self.edges.setData(x, y, connect="pairs")
+        self.edges.setData(x, y, connect="pairs", skipFiniteCheck=True)
         self.lines.setData(EMPTY, EMPTY)
-        if show_nodes:
+        if self.show_nodes:
             self.nodes.setData(pos=np.asarray(nodes, dtype=np.float64))
         else:
             self.nodes.clear()
@@ -130,7 +138,11 @@ class LiveArtView(QWidget):
         self.frames += 1
 
     def show_errors(self, errors) -> None:
+        """The error curve; redrawn only when a new epoch's error arrived."""
         e = np.asarray(errors, dtype=np.float64)
+        if e.size == self._n_errors:
+            return
+        self._n_errors = e.size
         if e.size:
             self.error_curve.setData(np.arange(1, e.size + 1), e)
         else:
@@ -140,6 +152,7 @@ class LiveArtView(QWidget):
         for item in (self.edges, self.lines, self.error_curve):
             item.setData(EMPTY, EMPTY)
         self.nodes.clear()
+        self._n_errors = -1
 
 
 class FramePump(QObject):
@@ -156,7 +169,9 @@ class FramePump(QObject):
         self.runner = runner
         self.apply = apply
         self.timer = QTimer(self)
-        self.timer.setInterval(round(1000 / fps))
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        # A little under the frame time, so a late tick still leaves ~30 frames a second.
+        self.timer.setInterval(int(1000 / fps * 0.9))
         self.timer.timeout.connect(self.tick)
         runner.state_changed.connect(self._on_state)
         self.frames = 0

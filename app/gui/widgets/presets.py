@@ -41,7 +41,7 @@ def preset_toml(preset: Preset) -> str:
         if isinstance(sub, dict):
             for inner in [k for k, v in sub.items() if isinstance(v, dict)]:
                 nested[f"{key}.{inner}"] = sub.pop(inner)
-    return _to_toml(table) + _to_toml(nested).lstrip("\n")
+    return _to_toml(table) + _to_toml(nested)
 
 
 def shipped_presets(accept: Callable[[dict[str, Any]], bool]) -> list[str]:
