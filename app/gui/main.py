@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    Signal,
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
@@ -52,6 +53,12 @@ TABS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Modules the tabs import when they are built or first used; importing them in the loader
+#: thread keeps those imports (Numba, scikit-image, Pillow) off the GUI thread.
+PRELOAD = ("engines.gng", "engines.som", "engines.render", "engines.som.logo",
+           "engines.som.avatar", "engines.art.png")  # fmt: skip
+
+
 class _FirstPaint(QObject):
     """Calls ``callback`` once, at the window's first paint."""
 
@@ -68,12 +75,18 @@ class _FirstPaint(QObject):
 
 
 class MainWindow(QMainWindow):
-    """The studio: tabs, window geometry and last tab kept in QSettings, background warm-up."""
+    """The studio: tabs, window geometry and last tab kept in QSettings, background warm-up.
+
+    The window paints at once; the engines' modules (scikit-image, Numba, pyqtgraph) are
+    imported in a worker thread meanwhile, then the tabs are built one per event-loop
+    turn, and the kernels are compiled in the background. :attr:`ready` turns True and
+    :attr:`became_ready` fires once every tab is there.
+    """
+
+    became_ready = Signal()
 
     def __init__(self, *, warm_up: bool = True):
         super().__init__()
-        import importlib
-
         from app.gui.workers import JobRunner
 
         self.setWindowTitle(APPLICATION)
@@ -81,53 +94,95 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.tab_widgets: dict[str, QWidget] = {}
-        for key, (module, cls) in TABS.items():
-            tab = getattr(importlib.import_module(module), cls)()
-            self.tab_widgets[key] = tab
-            self.tabs.addTab(tab, tab.title)
-        self.resize(*DEFAULT_SIZE)
+        self.ready = False
+        self.warmed = False
+        self.closed_cleanly: bool | None = None
+        self._warm_up = warm_up
+        self._pending = list(TABS)
         settings = QSettings()
+        self._wanted_tab = settings.value(TAB_KEY)
+        self.resize(*DEFAULT_SIZE)
         geometry = settings.value(GEOMETRY_KEY)
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
-        last = settings.value(TAB_KEY)
-        if last in self.tab_widgets:
-            self.select_tab(str(last))
-        self.closed_cleanly: bool | None = None
         self.warm = JobRunner(self)
-        self.warmed = False
         self.warm.result.connect(self._on_warm)
-        if warm_up:
-            self.warm.start(warm_up_job)
+        self.warm.failed.connect(self._on_load_failed)
+        self.loader = JobRunner(self)
+        self.loader.result.connect(lambda _: QTimer.singleShot(0, self._build_next))
+        self.loader.failed.connect(self._on_load_failed)
+        self.loader.start(import_job, [*PRELOAD, *(module for module, _ in TABS.values())])
+        self.statusBar().showMessage("Loading the engines…")
+
+    def _build_next(self) -> None:
+        """Build one tab; the next one after the event loop has turned."""
+        import importlib
+
+        key = self._pending.pop(0)
+        module, cls = TABS[key]
+        try:
+            tab = getattr(importlib.import_module(module), cls)()
+        except Exception as exc:  # shown in the window, never as a terminal traceback
+            from app.gui.workers import describe_error
+
+            self._on_load_failed(f"the {key} tab could not be built: {describe_error(exc)}")
+        else:
+            self.tab_widgets[key] = tab
+            self.tabs.addTab(tab, tab.title)
+            if key == self._wanted_tab:
+                self.tabs.setCurrentWidget(tab)
+        if self._pending:
+            QTimer.singleShot(0, self._build_next)
+            return
+        self.ready = True
         self.statusBar().showMessage("Compiling the engines' kernels in the background…")
+        if self._warm_up:
+            self.warm.start(warm_up_job)
+        self.became_ready.emit()
+
+    def _on_load_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Error: {message}")
 
     def _on_warm(self, seconds: float) -> None:
         self.warmed = True
         self.statusBar().showMessage(f"Engines ready (kernels warmed in {seconds:.1f} s).", 8000)
 
-    def select_tab(self, key: str) -> QWidget:
-        tab = self.tab_widgets[key]
-        self.tabs.setCurrentWidget(tab)
+    def select_tab(self, key: str) -> QWidget | None:
+        """Show the tab ``key`` (once it is built; before that, when it is)."""
+        self._wanted_tab = key
+        tab = self.tab_widgets.get(key)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
         return tab
 
-    def current_key(self) -> str:
+    def current_key(self) -> str | None:
         current = self.tabs.currentWidget()
-        return next(k for k, w in self.tab_widgets.items() if w is current)
+        return next((k for k, w in self.tab_widgets.items() if w is current), None)
 
     def closeEvent(self, event) -> None:
         settings = QSettings()
         settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        settings.setValue(TAB_KEY, self.current_key())
+        if self.current_key():
+            settings.setValue(TAB_KEY, self.current_key())
         self.closed_cleanly = self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> bool:
         """Cancel every job and wait for the worker threads (closing while training)."""
-        ok = True
+        ok = self.loader.shutdown()
         for tab in self.tab_widgets.values():
             ok &= tab.shutdown()
         ok &= self.warm.shutdown()
         return ok
+
+
+def import_job(control, modules: list[str]) -> None:
+    """Import the tabs' modules (and so the engines) off the GUI thread."""
+    import importlib
+
+    for module in modules:
+        control.checkpoint()
+        importlib.import_module(module)
 
 
 def warm_up_job(control) -> float:
@@ -201,21 +256,25 @@ def launch(
     window = MainWindow()
     if os.environ.get(TIMING_ENV):
         _FirstPaint(window, lambda: print(f"first-paint {time.time():.6f}", file=sys.stderr))
+        window.became_ready.connect(lambda: print(f"ready {time.time():.6f}", file=sys.stderr))
     if screenshot is not None:
         window.resize(*SCREENSHOT_SIZE)
-    page = window.select_tab(tab) if tab else window.tabs.currentWidget()
+    if tab:
+        window.select_tab(tab)
     window.show()
     if screenshot is None:
         if run and tab is not None:
-            QTimer.singleShot(0, page.run_default)
-        code = app.exec()
-        return code
-    return _screenshot(app, window, page, run, screenshot)
+            window.became_ready.connect(lambda: window.tab_widgets[tab].run_default())
+        return app.exec()
+    return _screenshot(app, window, tab, run, screenshot)
 
 
-def _screenshot(app, window: MainWindow, page, run: bool, path: Path) -> int:
+def _screenshot(app, window: MainWindow, tab: str | None, run: bool, path: Path) -> int:
     code = 0
-    wait_until(app, lambda: window.isVisible(), 5.0)
+    if not wait_until(app, lambda: window.ready, 120.0):
+        print("Error: the window's tabs were not built in 120 s", file=sys.stderr)
+        return 1
+    page = window.tab_widgets[tab] if tab else window.tabs.currentWidget()
     if page is not None and hasattr(page, "settle"):
         wait_until(app, page.settle, RUN_TIMEOUT)
     if run and page is not None:
@@ -230,6 +289,7 @@ def _screenshot(app, window: MainWindow, page, run: bool, path: Path) -> int:
             code = 1
         if hasattr(page, "settle"):
             wait_until(app, page.settle, RUN_TIMEOUT)
+    wait_until(app, lambda: window.warmed, 60.0)  # the status bar's final message
     wait_until(app, lambda: False, 0.3)  # let the last frames paint
     image = window.grab()
     path = Path(path)

@@ -523,6 +523,9 @@ class ArtTab(JobTab):
 
     def _on_result(self, result: ArtResult) -> None:
         self.result = result
+        snap = result.snapshot
+        errors = snap.epoch_errors if result.engine == "gng" else snap.errors
+        self.view.show_errors(errors, force=True)
         self._apply_frame(ArtFrame(result.engine, result.snapshot, 1.0, result.bounds))
         snap = result.snapshot
         if result.engine == "gng":

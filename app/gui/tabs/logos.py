@@ -273,6 +273,7 @@ class LogosTab(JobTab):
 
     def _on_result(self, result: LogoResult) -> None:
         self.result = result
+        self.view.show_errors(result.snapshot.errors, force=True)
         self._apply_frame(LogoFrame(result.snapshot, 1.0))
         snap = result.snapshot
         units = snap.weights.shape[0] * snap.weights.shape[1]

@@ -20,6 +20,9 @@ INK = "#1b1b1f"
 NODE = "#c0392b"
 ERROR_CURVE = "#00767a"
 EMPTY = np.zeros(0)
+#: Redraws per second of the error curve, and the width of its axis in pixels.
+ERROR_RATE = 4.0
+ERROR_AXIS_WIDTH = 56
 
 
 def segments_xy(nodes: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,6 +97,9 @@ class LiveArtView(QWidget):
         self.errors.setLabel("bottom", "epoch")
         self.errors.setMenuEnabled(False)
         self.error_curve = self.errors.plot(pen=pg.mkPen(ERROR_CURVE, width=2), symbol=None)
+        # A fixed axis width: new tick labels do not re-lay out the whole canvas.
+        self.errors.getAxis("left").setWidth(ERROR_AXIS_WIDTH)
+        self._error_clock = 0.0
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)
         self.paints = PaintCounter(self.canvas.viewport())
@@ -120,28 +126,39 @@ class LiveArtView(QWidget):
     def show_graph(self, nodes: np.ndarray, edges: np.ndarray) -> None:
         x, y = segments_xy(nodes, edges)
         self.edges.setData(x, y, connect="pairs", skipFiniteCheck=True)
-        self.lines.setData(EMPTY, EMPTY)
+        self._empty(self.lines)
         if self.show_nodes:
             self.nodes.setData(pos=np.asarray(nodes, dtype=np.float64))
-        else:
+        elif len(self.nodes.data):
             self.nodes.clear()
         self.frames += 1
 
     def show_polylines(self, polylines, dots: np.ndarray | None = None) -> None:
         x, y = polylines_xy(polylines)
         self.lines.setData(x, y, connect="finite")
-        self.edges.setData(EMPTY, EMPTY)
+        self._empty(self.edges)
         if dots is not None and len(dots):
             self.nodes.setData(pos=np.asarray(dots, dtype=np.float64))
-        else:
+        elif len(self.nodes.data):
             self.nodes.clear()
         self.frames += 1
 
-    def show_errors(self, errors) -> None:
-        """The error curve; redrawn only when a new epoch's error arrived."""
+    @staticmethod
+    def _empty(item: pg.PlotDataItem) -> None:
+        """Clear ``item`` unless it is clear already (every setData costs a repaint)."""
+        if item.xData is not None and len(item.xData):
+            item.setData(EMPTY, EMPTY)
+
+    def show_errors(self, errors, *, force: bool = False) -> None:
+        """The error curve, redrawn when a new epoch's error arrived, at most
+        ``ERROR_RATE`` times a second (a rescaled axis costs more than the drawing)."""
         e = np.asarray(errors, dtype=np.float64)
         if e.size == self._n_errors:
             return
+        now = time.perf_counter()
+        if not force and now - self._error_clock < 1.0 / ERROR_RATE:
+            return
+        self._error_clock = now
         self._n_errors = e.size
         if e.size:
             self.error_curve.setData(np.arange(1, e.size + 1), e)
