@@ -50,13 +50,14 @@ TABS: dict[str, tuple[str, str]] = {
     "art": ("app.gui.tabs.art", "ArtTab"),
     "logos": ("app.gui.tabs.logos", "LogosTab"),
     "avatars": ("app.gui.tabs.avatars", "AvatarsTab"),
+    "maps": ("app.gui.tabs.maps", "MapsTab"),
 }
 
 
 #: Modules the tabs import when they are built or first used; importing them in the loader
 #: thread keeps those imports (Numba, scikit-image, Pillow) off the GUI thread.
 PRELOAD = ("engines.gng", "engines.som", "engines.render", "engines.som.logo",
-           "engines.som.avatar", "engines.art.png")  # fmt: skip
+           "engines.som.avatar", "engines.som.maps", "engines.som.metrics", "engines.art.png")  # fmt: skip
 
 
 class _FirstPaint(QObject):

@@ -245,6 +245,9 @@ class ParamsForm(QWidget):
                 else:
                     out[name] = int(value) if kind == "int" else float(value)
             elif kind == "int_tuple":
+                if not editor.text().strip() and self._optional[name]:
+                    out[name] = None
+                    continue
                 text = editor.text().replace("x", ",").replace(" ", ",")
                 parts = [p for p in text.split(",") if p]
                 try:

@@ -1,0 +1,528 @@
+"""The Maps tab: a data set (bundled, or a CSV/NPY file) → a trained SOFM, seen as it learns.
+
+Views (the recipe's :mod:`engines.som.maps`): the U-matrix heat map (rect or hexagon
+cells), the expanded U-matrix, both with a marker of each class on its samples' winning
+units; the grid or the units over 2-D data; the digit images on the map. The heat map and
+the grid are redrawn live while the map trains; exports use the same writers as
+``gasworks map``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.tabs.base import JobTab
+from app.gui.widgets.files import ask_open_path, remember_file
+from app.gui.widgets.live import FramePump, polylines_xy
+from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.presets import PresetBar
+from app.gui.workers import TEXT_RATE, Control, run_engine
+from engines.art import ArtStyle
+from engines.errors import GasworksError
+from engines.presets import Preset, validate_preset
+
+TITLE = "Maps"
+DEFAULT_SAMPLE = "sample:breast_cancer"
+DATA_FILTER = "Feature matrices (*.csv *.npy);;All files (*)"
+SOFM_FIELDS = ("features_grid", "grid_type", "toroidal", "learning_radius", "reduce_radius_after",
+               "std", "reduce_std_after", "step", "reduce_step_after", "distance", "weight_init",
+               "training", "shuffle_data")  # fmt: skip
+VIEWS = ("auto", "umatrix", "expanded", "grid", "units", "digits")
+#: Class markers of the heat maps (pyqtgraph symbols), in the class colours of the recipe.
+MARKER_SYMBOLS = ("o", "s", "t", "d", "+", "x", "star")
+HEX_CELL = 1.12
+
+
+def accepts_preset(table: dict[str, Any]) -> bool:
+    """Map presets: SOFM presets with a map table or a map data set as input."""
+    if table.get("engine") != "som":
+        return False
+    params = table.get("engine_params") or {}
+    source = str(table.get("input") or "")
+    return "map" in params or source.endswith((".csv", ".npy")) or source in (
+        "sample:iris", "sample:breast_cancer", "sample:digits", "sample:moons", "sample:disc",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MapFrame:
+    snapshot: Any
+    fraction: float
+    u_matrix: np.ndarray | None
+    data: Any
+
+
+def map_job(control, source: str, preset: Preset, epochs: int, view: str):
+    """Load the data, train the map, measure it; yields :class:`MapFrame`."""
+    import time
+
+    from engines.som import SOFM, metrics
+    from engines.som.maps import MapResult, check_fits, load_map_data, resolve_view
+
+    params = preset.engine_params
+    data = load_map_data(source, params.map, seed=preset.seed)
+    view = resolve_view(view, data)
+    check_fits(data, params)
+    params = params.model_copy(update={"epochs": epochs})
+    som = SOFM(params, data.features.shape[1], data=data.features, seed=preset.seed)
+    heat = view not in ("grid", "units")
+
+    def frame(snap, fraction):
+        u = None
+        if heat:
+            u = metrics.u_matrix(snap.grid_weights, params.grid_type, params.toroidal,
+                                 expanded=view == "expanded")  # fmt: skip
+        return MapFrame(snap, fraction, u, data)
+
+    start = time.perf_counter()
+    snapshot = yield from run_engine(control, som, epochs, report=frame)
+    seconds = time.perf_counter() - start
+    x = data.features
+    result = MapResult(
+        data=data, params=params, snapshot=snapshot, winners=som.winners(x),
+        u_matrix=som.u_matrix(), quantization_error=som.quantization_error(x),
+        topographic_error=som.topographic_error(x), seconds=seconds,
+    )  # fmt: skip
+    return result, view
+
+
+def expanded_u_matrix(result) -> np.ndarray:
+    from engines.som import metrics
+
+    return metrics.u_matrix(result.snapshot.grid_weights, result.params.grid_type,
+                            result.params.toroidal, expanded=True)  # fmt: skip
+
+
+def write_map(result, view: str, path: Path, style: ArtStyle) -> Path:
+    """Write a trained map's view to ``path`` (.png or .svg), as ``gasworks map`` does."""
+    from engines.art import write_png, write_svg
+    from engines.som import maps, plots
+
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise ValueError(f"{path}: the file must end in .png or .svg")
+    if view in ("grid", "units"):
+        drawing = maps.map_drawing(result, view, style)
+        if path.suffix.lower() == ".svg":
+            return write_svg(drawing, path, style)
+        return write_png(drawing, path, style)
+    if view == "digits":
+        return plots.write_mosaic(path, maps.digits_mosaic(result))
+    expanded = view == "expanded"
+    values = expanded_u_matrix(result) if expanded else result.u_matrix
+    markers = None
+    if result.data.labels is not None:
+        cols = result.params.grid_shape[1]
+        rows_, cols_ = (r * (2 if expanded else 1) for r in divmod(result.winners, cols))
+        markers = list(zip(rows_.tolist(), cols_.tolist(), result.data.labels.tolist(),
+                           strict=True))  # fmt: skip
+    title = ("Expanded U-matrix" if expanded else "U-matrix") + f" of {result.data.source}"
+    return plots.write_heatmap(
+        path, values, grid_type="rect" if expanded else result.params.grid_type,
+        markers=markers, label_names=result.data.label_names, title=title,
+    )  # fmt: skip
+
+
+class MapView(QWidget):
+    """Heat map cells, class markers, data dots, grid lines and a mosaic, made once."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.plot = pg.PlotWidget()
+        self.plot.setAspectLocked(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        self.cells = pg.ScatterPlotItem(pxMode=False, pen=pg.mkPen("#9a9a9a", width=0))
+        self.markers = pg.ScatterPlotItem(pxMode=False, brush=None)
+        self.data_dots = pg.ScatterPlotItem(size=5, pen=None)
+        self.grid = pg.PlotDataItem(pen=pg.mkPen("#e24a33", width=1.5), connect="finite")
+        self.units = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush("#e24a33"))
+        self.mosaic = pg.ImageItem()
+        for item in (self.mosaic, self.cells, self.markers, self.data_dots, self.grid,
+                     self.units):  # fmt: skip
+            self.plot.addItem(item)
+        layout.addWidget(self.plot)
+        self.frames = 0
+        self._marker_key = None
+
+    def clear(self) -> None:
+        for item in (self.cells, self.markers, self.data_dots, self.units):
+            item.clear()
+        self.grid.setData([], [])
+        self.mosaic.clear()
+        self._marker_key = None
+
+    def show_heat(self, values: np.ndarray, grid_type: str) -> None:
+        from engines.som.grid import unit_positions
+
+        v = np.asarray(values, dtype=np.float64)
+        rows, cols = v.shape
+        pos = unit_positions((rows, cols), grid_type)
+        lo, hi = float(v.min()), float(v.max())
+        level = (v.ravel() - lo) / (hi - lo) if hi > lo else np.zeros(v.size)
+        grey = np.round(level * 235 + 10).astype(int)
+        brushes = [pg.mkBrush(int(g), int(g), int(g)) for g in grey]
+        hexagon = grid_type == "hexagon"
+        self.cells.setData(pos=pos, size=HEX_CELL if hexagon else 1.0, brush=brushes,
+                           symbol="h" if hexagon else "s")  # fmt: skip
+        self._axes(False)
+        self.plot.invertY(True)
+        self.frames += 1
+
+    def show_markers(self, winners_rc: np.ndarray, labels: np.ndarray, grid_type: str,
+                     grid_shape: tuple[int, int]) -> None:  # fmt: skip
+        from engines.som.grid import unit_positions
+        from engines.som.maps import CLASS_COLOURS
+
+        key = (winners_rc.tobytes(), labels.tobytes())
+        if key == self._marker_key:
+            return
+        self._marker_key = key
+        pos = unit_positions(grid_shape, grid_type)
+        rows, cols = grid_shape
+        seen = sorted({(int(r), int(c), int(k)) for (r, c), k in zip(winners_rc, labels,
+                                                                       strict=True)})  # fmt: skip
+        spots = [{"pos": pos[r * cols + c], "symbol": MARKER_SYMBOLS[k % len(MARKER_SYMBOLS)],
+                  "size": 0.55, "brush": None,
+                  "pen": pg.mkPen(CLASS_COLOURS[k % len(CLASS_COLOURS)], width=2)}
+                 for r, c, k in seen]  # fmt: skip
+        self.markers.setData(spots)
+
+    def show_scatter(self, points: np.ndarray, labels: np.ndarray | None) -> None:
+        from engines.som.maps import CLASS_COLOURS, DATA_COLOUR
+
+        self.plot.invertY(False)
+        self._axes(True)
+        if labels is None:
+            self.data_dots.setData(pos=points, brush=pg.mkBrush(DATA_COLOUR))
+        else:
+            brushes = [pg.mkBrush(CLASS_COLOURS[k % len(CLASS_COLOURS)]) for k in labels]
+            self.data_dots.setData(pos=points, brush=brushes)
+
+    def show_units(self, grid_weights: np.ndarray, grid_type: str, lines: bool) -> None:
+        from engines.som.maps import grid_lines
+
+        g = np.asarray(grid_weights, dtype=np.float64)
+        if lines:
+            x, y = polylines_xy(grid_lines(g, grid_type))
+            self.grid.setData(x, y, connect="finite")
+        self.units.setData(pos=g.reshape(-1, 2))
+        self.frames += 1
+
+    def _axes(self, shown: bool) -> None:
+        for side in ("left", "bottom"):
+            self.plot.getPlotItem().showAxis(side, shown)
+
+    def show_mosaic(self, image: np.ndarray) -> None:
+        self._axes(False)
+        self.cells.clear()
+        self.markers.clear()
+        self.plot.invertY(True)
+        self.mosaic.setImage(np.asarray(image).T, levels=(0, 255))
+        self.plot.autoRange()
+
+
+class MapsTab(JobTab):
+    title = TITLE
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.source = DEFAULT_SAMPLE
+        self.preset_name = "map"
+        self.base_preset: Preset | None = None
+        self.result = None
+        self.view_name = "auto"
+        self.last_frame: MapFrame | None = None
+        self._labels_shown = False
+        self._build()
+        self.pump = FramePump(self.runner, self._apply_frame)
+        self.runner.result.connect(self._on_result)
+        key = self.presets.last_key()
+        if not (key and self.presets.select(key)):
+            self.presets.select("map-breast-cancer")
+
+    def _build(self) -> None:
+        from engines.som import SOFMParams
+        from engines.som.maps import SAMPLES
+        from engines.som.params import MapSettings
+
+        controls = QWidget()
+        side = QVBoxLayout(controls)
+        data_box = QGroupBox("Data")
+        form = QFormLayout(data_box)
+        self.sample_combo = QComboBox()
+        self.sample_combo.addItem("File…", None)
+        for name in SAMPLES:
+            self.sample_combo.addItem(name, f"sample:{name}")
+        self.sample_combo.activated.connect(self._on_sample)
+        self.open_button = QPushButton("Load CSV/NPY…")
+        self.open_button.clicked.connect(self._ask_open)
+        row = QHBoxLayout()
+        row.addWidget(self.sample_combo, 1)
+        row.addWidget(self.open_button)
+        form.addRow("data", row)
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        form.addRow(self.source_label)
+        self.map_form = ParamsForm(MapSettings, none_text={"label_column": "none"})
+        form.addRow(self.map_form)
+        side.addWidget(data_box)
+
+        preset_box = QGroupBox("Preset")
+        self.presets = PresetBar("maps", accepts_preset, self.current_preset)
+        self.presets.chosen.connect(self.apply_preset)
+        self.presets.failed.connect(self.show_error)
+        QVBoxLayout(preset_box).addWidget(self.presets)
+        side.addWidget(preset_box)
+
+        map_box = QGroupBox("Map")
+        map_layout = QVBoxLayout(map_box)
+        top = QFormLayout()
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 100_000)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        top.addRow("epochs", self.epochs_spin)
+        top.addRow("seed", self.seed_spin)
+        map_layout.addLayout(top)
+        self.sofm_form = ParamsForm(SOFMParams, fields=SOFM_FIELDS)
+        map_layout.addWidget(self.sofm_form)
+        map_layout.addWidget(self.run_buttons())
+        side.addWidget(map_box)
+
+        export_box = QGroupBox("Export")
+        export_row = QHBoxLayout(export_box)
+        self.png_button = QPushButton("Export PNG…")
+        self.svg_button = QPushButton("Export SVG…")
+        self.png_button.clicked.connect(lambda: self._ask_export("png"))
+        self.svg_button.clicked.connect(lambda: self._ask_export("svg"))
+        export_row.addWidget(self.png_button)
+        export_row.addWidget(self.svg_button)
+        side.addWidget(export_box)
+        side.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(380)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.view = MapView()
+        self.stats_label = QLabel()
+        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.text_clock = Control(TEXT_RATE)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        right_layout.addWidget(self.legend)
+        right_layout.addWidget(self.view, 1)
+        right_layout.addWidget(self.stats_label)
+        right_layout.addWidget(self.status)
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(splitter)
+
+    # ------------------------------------------------------------------ data and presets
+    def set_source(self, source: str) -> None:
+        self.source = source
+        self.source_label.setText(source)
+        index = self.sample_combo.findData(source)
+        self.sample_combo.setCurrentIndex(max(index, 0))
+
+    def _on_sample(self, index: int) -> None:
+        source = self.sample_combo.itemData(index)
+        if source is None:
+            self._ask_open()
+            return
+        from engines.som.maps import SAMPLE_PRESETS
+
+        name = SAMPLE_PRESETS.get(source.split(":", 1)[1])
+        if not (name and self.presets.select(name)):
+            self.set_source(source)
+
+    def _ask_open(self) -> None:
+        path = ask_open_path(self, "Load a feature matrix", DATA_FILTER)
+        if path is not None:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path) -> None:
+        """Use a CSV/NPY file with the general map preset's settings."""
+        remember_file(path)
+        self.presets.select("map-default")
+        self.set_source(str(path))
+
+    def apply_preset(self, preset: Preset) -> None:
+        self.preset_name = preset.name
+        self.base_preset = preset
+        params = preset.engine_params
+        self.map_form.set_values(params.map)
+        self.sofm_form.set_values(params)
+        self.epochs_spin.setValue(preset.epochs or params.epochs)
+        self.seed_spin.setValue(preset.seed)
+        if preset.input:
+            self.set_source(preset.input)
+        self.status.show_info(preset.description)
+
+    def current_preset(self) -> Preset:
+        base = self.base_preset
+        params = base.engine_params.model_dump() if base else {}
+        params.update(self.sofm_form.values())
+        params["map"] = self.map_form.values()
+        table = {
+            "name": self.preset_name,
+            "description": base.description if base else "",
+            "engine": "som",
+            "seed": self.seed_spin.value(),
+            "epochs": self.epochs_spin.value(),
+            "input": self.source,
+            "engine_params": params,
+            "style": (base.style if base and base.style else ArtStyle()).model_dump(),
+        }
+        return validate_preset(table, origin="the Maps tab's settings")
+
+    # ------------------------------------------------------------------ training
+    def run_default(self) -> None:
+        try:
+            preset = self.current_preset()
+        except GasworksError as exc:
+            self.report(exc)
+            return
+        self.result = None
+        self.last_frame = None
+        self.view.clear()
+        self.legend.clear()
+        self._labels_shown = False
+        self.view_name = preset.engine_params.map.view
+        self.start_job(map_job, self.source, preset, self.epochs_spin.value(), self.view_name)
+        self.status.show_info(f"Training a map of {self.source}…")
+
+    def _apply_frame(self, frame: MapFrame) -> None:
+        self.last_frame = frame
+        snap = frame.snapshot
+        if frame.u_matrix is not None:
+            grid_type = (
+                "rect" if frame.u_matrix.shape != snap.grid_weights.shape[:2] else (snap.grid_type)
+            )
+            self.view.show_heat(frame.u_matrix, grid_type)
+        else:
+            if not self._labels_shown:
+                self.view.show_scatter(frame.data.features, frame.data.labels)
+                self._labels_shown = True
+            self.view.show_units(snap.grid_weights, snap.grid_type, lines=True)
+            self.view.plot.autoRange()
+        if self.text_clock.due():
+            error = f", error {snap.errors[-1]:.4g}" if snap.errors else ""
+            self.stats_label.setText(f"epoch {snap.epoch}{error}")
+            self.status.set_fraction(frame.fraction)
+
+    def _on_result(self, payload) -> None:
+        result, view = payload
+        self.result, self.view_name = result, view
+        self.show_result()
+        data = result.data
+        n, d = data.features.shape
+        self.stats_label.setText(
+            f"{n:,} samples x {d} features on {result.params.n_units} units, "
+            f"{result.snapshot.epoch} epochs"
+        )
+        self.status.set_fraction(1.0)
+        self.status.show_info(
+            f"Done in {result.seconds:.2f} s: quantization error "
+            f"{result.quantization_error:.4g}, topographic error "
+            f"{result.topographic_error:.3f} ({view} view)."
+        )
+
+    def show_result(self) -> None:
+        from engines.som.maps import digits_mosaic
+
+        result, view = self.result, self.view_name
+        self.view.clear()
+        params = result.params
+        if view in ("grid", "units"):
+            self.view.show_scatter(result.data.features, result.data.labels)
+            self.view.show_units(result.snapshot.grid_weights, params.grid_type,
+                                 lines=view == "grid")  # fmt: skip
+        elif view == "digits":
+            self.view.show_mosaic(digits_mosaic(result))
+        else:
+            expanded = view == "expanded"
+            values = expanded_u_matrix(result) if expanded else result.u_matrix
+            grid_type = "rect" if expanded else params.grid_type
+            self.view.show_heat(values, grid_type)
+            if result.data.labels is not None:
+                rc = np.stack(divmod(result.winners, params.grid_shape[1]), axis=1)
+                if expanded:
+                    rc = rc * 2
+                self.view.show_markers(rc, result.data.labels, grid_type, values.shape)
+        self.view.plot.autoRange()
+        self.legend.setText(self._legend(result, view))
+
+    @staticmethod
+    def _legend(result, view: str) -> str:
+        """Class names in their colours (markers on heat maps, dots over 2-D data)."""
+        from engines.som.maps import CLASS_COLOURS
+
+        names = result.data.label_names
+        if result.data.labels is None or not names or view == "digits":
+            return ""
+        shapes = {"o": "○", "s": "□", "t": "△", "d": "◇", "+": "+", "x": "×", "star": "☆"}
+        parts = []
+        for k, name in enumerate(names):
+            colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+            mark = "●" if view in ("grid", "units") else shapes[MARKER_SYMBOLS[k % 7]]
+            parts.append(f'<span style="color:{colour}">{mark}</span> {name}')
+        return "&nbsp;&nbsp;&nbsp;".join(parts)
+
+    # ------------------------------------------------------------------ export
+    def _ask_export(self, fmt: str) -> None:
+        if self.result is None:
+            self.show_error("Nothing to export yet: train the map first.")
+            return
+        stem = Path(self.source.split(":", 1)[-1]).stem or "map"
+        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
+        path = self.ask_export(f"Export {fmt.upper()}", f"{stem}.{self.view_name}.{fmt}",
+                               filters)  # fmt: skip
+        if path is not None:
+            self.export(path)
+
+    def export(self, path: str | Path) -> Path | None:
+        if self.result is None:
+            self.show_error("Nothing to export yet: train the map first.")
+            return None
+        try:
+            style = (
+                self.base_preset.style
+                if self.base_preset and self.base_preset.style
+                else (ArtStyle())
+            )
+            written = write_map(self.result, self.view_name, Path(path), style)
+        except (GasworksError, ValueError, OSError) as exc:
+            self.report(exc)
+            return None
+        self.status.show_info(f"Exported {written}")
+        return written
