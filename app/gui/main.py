@@ -57,7 +57,8 @@ TABS: dict[str, tuple[str, str]] = {
 #: Modules the tabs import when they are built or first used; importing them in the loader
 #: thread keeps those imports (Numba, scikit-image, Pillow) off the GUI thread.
 PRELOAD = ("engines.gng", "engines.som", "engines.render", "engines.som.logo",
-           "engines.som.avatar", "engines.som.maps", "engines.som.metrics", "engines.art.png")  # fmt: skip
+           "engines.som.avatar", "engines.som.maps", "engines.som.metrics",
+           "engines.art.png")  # fmt: skip
 
 
 class _FirstPaint(QObject):

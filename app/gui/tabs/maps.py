@@ -201,7 +201,7 @@ class MapView(QWidget):
             return
         self._marker_key = key
         pos = unit_positions(grid_shape, grid_type)
-        rows, cols = grid_shape
+        cols = grid_shape[1]
         seen = sorted({(int(r), int(c), int(k)) for (r, c), k in zip(winners_rc, labels,
                                                                        strict=True)})  # fmt: skip
         spots = [{"pos": pos[r * cols + c], "symbol": MARKER_SYMBOLS[k % len(MARKER_SYMBOLS)],
