@@ -51,6 +51,7 @@ TABS: dict[str, tuple[str, str]] = {
     "logos": ("app.gui.tabs.logos", "LogosTab"),
     "avatars": ("app.gui.tabs.avatars", "AvatarsTab"),
     "maps": ("app.gui.tabs.maps", "MapsTab"),
+    "memory": ("app.gui.tabs.memory", "MemoryTab"),
 }
 
 
@@ -58,7 +59,7 @@ TABS: dict[str, tuple[str, str]] = {
 #: thread keeps those imports (Numba, scikit-image, Pillow) off the GUI thread.
 PRELOAD = ("engines.gng", "engines.som", "engines.render", "engines.som.logo",
            "engines.som.avatar", "engines.som.maps", "engines.som.metrics",
-           "engines.art.png")  # fmt: skip
+           "engines.art.png", "engines.hopfield", "engines.hopfield.plots")  # fmt: skip
 
 
 class _FirstPaint(QObject):

@@ -18,6 +18,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -36,6 +37,14 @@ TEXT_RATE = 5.0
 CHUNK_SECONDS = 0.001
 #: How long closing the window waits for running jobs to stop, in seconds.
 CLOSE_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class Note:
+    """A payload a job yields that must reach the tab (not only the newest snapshot):
+    delivered at once through :attr:`JobRunner.noted`."""
+
+    value: Any
 
 
 class Cancelled(Exception):
@@ -197,6 +206,7 @@ class JobRunner(QObject):
     """
 
     result = Signal(object)
+    noted = Signal(object)
     failed = Signal(str)
     stopped = Signal(str)
     state_changed = Signal(str)
@@ -304,7 +314,11 @@ class JobRunner(QObject):
         return self._thread is not None and generation == self.generation
 
     def _on_yielded(self, generation: int, payload: Any) -> None:
-        if self._current(generation):
+        if not self._current(generation):
+            return
+        if isinstance(payload, Note):
+            self.noted.emit(payload.value)
+        else:
             self._latest, self._fresh = payload, True
 
     def _on_returned(self, generation: int, value: Any) -> None:

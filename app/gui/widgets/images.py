@@ -24,8 +24,13 @@ def to_qimage(array: np.ndarray) -> QImage:
 class ImagePreview(QWidget):
     """A titled image that scales to its space and keeps its aspect ratio."""
 
-    def __init__(self, title: str = "", parent: QWidget | None = None, *, minimum: int = 80):
+    def __init__(
+        self, title: str = "", parent: QWidget | None = None, *, minimum: int = 80,
+        smooth: bool = True,
+    ):  # fmt: skip
         super().__init__(parent)
+        self._mode = (Qt.TransformationMode.SmoothTransformation if smooth
+                      else Qt.TransformationMode.FastTransformation)  # fmt: skip
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -63,7 +68,5 @@ class ImagePreview(QWidget):
             self.picture.clear()
             return
         size = self.picture.size()
-        scaled = self._pixmap.scaled(
-            size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
+        scaled = self._pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, self._mode)
         self.picture.setPixmap(scaled)

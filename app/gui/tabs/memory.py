@@ -1,0 +1,587 @@
+"""The Memory tab: the Hopfield network as a memory of patterns and of a password.
+
+- Password: type one (masked), store it among noise rows, break it (keep its first
+  characters), recover it: one synchronous step, steps until stable, or an asynchronous
+  recall animated neuron by neuron with its energy trace. The password never leaves the
+  masked field: it is not saved, logged or exported.
+- Digits: the seed's 0, 1 and 2, stored; the top half of 2 recalled asynchronously.
+- Monte Carlo: random passwords broken in five ways, recovered; the failures of each case
+  drawn as the trials run (in batches, each with its own seed).
+
+The Hinton diagram of the weights is drawn by :mod:`engines.hopfield.plots`.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.tabs.base import JobTab
+from app.gui.widgets.images import ImagePreview
+from app.gui.workers import TEXT_RATE, Control, Note, run_engine
+
+TITLE = "Memory"
+MASK, GONE = "•", "·"
+DEFAULT_TRIALS = 100_000
+MC_BATCH = 1000
+DEFAULT_ASYNC = 3000
+BAR_COLOUR = "#c0392b"
+SEED_COLOUR = "#1b1b1f"
+
+
+# ---------------------------------------------------------------------- jobs (worker side)
+@dataclass(frozen=True)
+class Stored:
+    network: Any
+    hinton: bytes
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecallFrame:
+    """An asynchronous recall in progress: state, energy trace, pattern shape."""
+
+    state: np.ndarray
+    energies: np.ndarray
+    shape: tuple[int, int]
+    fraction: float
+
+
+@dataclass(frozen=True)
+class McFrame:
+    fails: dict[str, int]
+    trials: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Recovered:
+    text: str
+    frame: RecallFrame | None
+
+
+def hinton_png(weight: np.ndarray) -> bytes:
+    from engines.hopfield.plots import hinton_figure, png_bytes
+
+    return png_bytes(hinton_figure(weight, title=None))
+
+
+def store_job(control, secret: str, noise_level: int, max_length: int, seed: int) -> Stored:
+    from engines.hopfield import HopfieldParams, PasswordParams, store_password
+    from engines.hopfield.params import MAX_N_TIMES
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        network = store_password(
+            secret, PasswordParams(noise_level=noise_level, max_length=max_length),
+            network_params=HopfieldParams(n_times=MAX_N_TIMES), seed=seed,
+        )  # fmt: skip
+    control.checkpoint()
+    return Stored(network, hinton_png(network.weight), tuple(str(w.message) for w in caught))
+
+
+def _async_recall(control, network, probe, shape, budget: int):
+    network.start(probe)
+
+    def frame(snap, fraction):
+        return RecallFrame(np.asarray(snap.state), network.energy_trace, shape, fraction)
+
+    snap = yield from run_engine(control, network, budget, report=frame)
+    return RecallFrame(np.asarray(snap.state), network.energy_trace, shape, 1.0)
+
+
+def recover_job(control, network, broken: str, mode: str, budget: int):
+    """Recover the password from ``broken``; an async recall yields its frames."""
+    from engines.hopfield.password import bin2str, recover_password, str2bin
+
+    if mode != "async":
+        return Recovered(recover_password(network, broken, mode=mode), None)
+    max_length = int(network.metadata.get("max_length", network.n_features // 8))
+    probe = str2bin(broken, max_length, label="broken password")
+    last = yield from _async_recall(control, network, probe, (max_length, 8), budget)
+    return Recovered(bin2str(last.state), last)
+
+
+def digits_job(control, seed: int, budget: int):
+    """The seed's digits stored; the top half of 2 recalled asynchronously."""
+    from engines.hopfield import DiscreteHopfieldNetwork, HopfieldParams, digits
+
+    network = DiscreteHopfieldNetwork(HopfieldParams(mode="async", n_times=budget),
+                                      data=digits.DIGITS, seed=seed)  # fmt: skip
+    yield Note(("hinton", hinton_png(network.weight)))
+    last = yield from _async_recall(control, network, digits.HALF_TWO_TOP, digits.SHAPE, budget)
+    return ("digits", network.weight, last)
+
+
+def montecarlo_job(control, params, batch: int = MC_BATCH):
+    """The Monte Carlo in batches, each with its own seed; yields the counts so far."""
+    from engines.hopfield import CASE_NAMES, MonteCarloResult, run_montecarlo
+
+    total = params.trials
+    seed = params.seed if params.seed is not None else int(np.random.SeedSequence().entropy)
+    n_batches = -(-total // batch)
+    seeds = np.random.SeedSequence(seed).generate_state(n_batches)
+    fails = dict.fromkeys(CASE_NAMES, 0)
+    done = 0
+    for k in range(n_batches):
+        control.checkpoint()
+        size = min(batch, total - done)
+        part = run_montecarlo(
+            params.model_copy(update={"trials": size, "seed": int(seeds[k])}),
+            progress=lambda *_: control.cancelled,
+        )  # fmt: skip
+        for case in CASE_NAMES:
+            fails[case] += part.fails[case]
+        done += part.trials
+        if control.due():
+            yield McFrame(dict(fails), done, total)
+    result = MonteCarloResult(params.model_copy(update={"seed": seed}), seed, done, fails)
+    return ("montecarlo", result)
+
+
+def demo_job(control, seed: int, budget: int, mc_params):
+    """The default job: the digits recall, then the Monte Carlo."""
+    digits = yield from digits_job(control, seed, budget)
+    yield Note(digits)
+    montecarlo = yield from montecarlo_job(control, mc_params)
+    return ("demo", digits, montecarlo)
+
+
+def pattern_image(state: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A pattern as pixels: on dark, off light."""
+    return np.where(np.asarray(state).reshape(shape) > 0, 20, 235).astype(np.uint8)
+
+
+def break_password(secret: str, keep: int) -> str:
+    """The password with all but its first ``keep`` characters replaced by spaces."""
+    return secret[:keep] + " " * max(0, len(secret) - keep)
+
+
+def masked(text: str) -> str:
+    return "".join(GONE if c == " " else MASK for c in text)
+
+
+# ---------------------------------------------------------------------- the tab
+class MemoryTab(JobTab):
+    title = TITLE
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.network = None
+        self.broken: str | None = None
+        self.recovered: str | None = None
+        self.mc_result = None
+        self.digits_result = None
+        self.last_recall: RecallFrame | None = None
+        self.text_clock = Control(TEXT_RATE)
+        self._build()
+        self.runner.result.connect(self._on_result)
+        self.runner.noted.connect(self._on_note)
+        self.runner.stopped.connect(lambda how: self._set_buttons())
+        from app.gui.widgets.live import FramePump
+
+        self.pump = FramePump(self.runner, self._apply)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        from engines.hopfield import CASE_NAMES
+
+        controls = QWidget()
+        side = QVBoxLayout(controls)
+
+        pw_box = QGroupBox("Password")
+        pw = QFormLayout(pw_box)
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("never saved, logged or exported")
+        self.noise_spin = QSpinBox()
+        self.noise_spin.setRange(1, 1000)
+        self.noise_spin.setValue(5)
+        self.length_spin = QSpinBox()
+        self.length_spin.setRange(1, 256)
+        self.length_spin.setValue(30)
+        self.store_button = QPushButton("Store")
+        self.store_button.clicked.connect(self.store)
+        pw.addRow("password", self.password_edit)
+        pw.addRow("noise rows", self.noise_spin)
+        pw.addRow("max length", self.length_spin)
+        pw.addRow(self.store_button)
+        self.keep_spin = QSpinBox()
+        self.keep_spin.setRange(0, 256)
+        self.keep_spin.setValue(8)
+        self.break_button = QPushButton("Break")
+        self.break_button.clicked.connect(self.break_it)
+        self.broken_label = QLabel()
+        pw.addRow("keep first", self.keep_spin)
+        pw.addRow(self.break_button, self.broken_label)
+        self.mode_combo = QComboBox()
+        self.mode_combo.addItems(["async", "sync", "converge"])
+        self.async_spin = QSpinBox()
+        self.async_spin.setRange(1, 1_000_000)
+        self.async_spin.setValue(DEFAULT_ASYNC)
+        self.async_spin.setToolTip("Single-neuron updates of an asynchronous recall")
+        self.recover_button = QPushButton("Recover")
+        self.recover_button.clicked.connect(self.recover)
+        self.recovered_label = QLabel()
+        self.show_check = QCheckBox("show")
+        self.show_check.toggled.connect(lambda _: self._show_recovered())
+        pw.addRow("recall", self.mode_combo)
+        pw.addRow("async updates", self.async_spin)
+        pw.addRow(self.recover_button)
+        row = QHBoxLayout()
+        row.addWidget(self.recovered_label, 1)
+        row.addWidget(self.show_check)
+        pw.addRow("recovered", row)
+        self.verdict_label = QLabel()
+        pw.addRow(self.verdict_label)
+        side.addWidget(pw_box)
+
+        digits_box = QGroupBox("The seed's digits")
+        dg = QFormLayout(digits_box)
+        self.digit_seed_spin = QSpinBox()
+        self.digit_seed_spin.setRange(0, 2**31 - 1)
+        self.digit_seed_spin.setValue(1)
+        self.digit_updates_spin = QSpinBox()
+        self.digit_updates_spin.setRange(1, 100_000)
+        self.digit_updates_spin.setValue(400)
+        self.digits_button = QPushButton("Recall the top half of 2")
+        self.digits_button.clicked.connect(self.recall_digits)
+        dg.addRow("seed", self.digit_seed_spin)
+        dg.addRow("async updates", self.digit_updates_spin)
+        dg.addRow(self.digits_button)
+        side.addWidget(digits_box)
+
+        mc_box = QGroupBox("Monte Carlo")
+        mc = QFormLayout(mc_box)
+        self.trials_spin = QSpinBox()
+        self.trials_spin.setRange(1, 10_000_000)
+        self.trials_spin.setValue(DEFAULT_TRIALS)
+        self.cut_combo = QComboBox()
+        self.cut_combo.addItems(["left", "right", "random", "remove"])
+        self.recall_combo = QComboBox()
+        self.recall_combo.addItems(["sync", "converge"])
+        self.mc_seed_spin = QSpinBox()
+        self.mc_seed_spin.setRange(0, 2**31 - 1)
+        self.mc_button = QPushButton("Run the Monte Carlo")
+        self.mc_button.clicked.connect(self.run_montecarlo)
+        mc.addRow("trials", self.trials_spin)
+        mc.addRow("cut", self.cut_combo)
+        mc.addRow("recall", self.recall_combo)
+        mc.addRow("seed", self.mc_seed_spin)
+        mc.addRow(self.mc_button)
+        side.addWidget(mc_box)
+
+        self.run_button.setText("Run the demo")
+        self.run_button.setToolTip("The digits' async recall, then the Monte Carlo")
+        side.addWidget(self.run_buttons())
+        export_box = QGroupBox("Export")
+        ex = QVBoxLayout(export_box)
+        self.export_recall_button = QPushButton("Digits figure PNG…")
+        self.export_recall_button.clicked.connect(lambda: self._ask("digits"))
+        self.export_mc_button = QPushButton("Monte Carlo PNG…")
+        self.export_mc_button.clicked.connect(lambda: self._ask("montecarlo"))
+        self.export_json_button = QPushButton("Monte Carlo JSON…")
+        self.export_json_button.clicked.connect(lambda: self._ask("json"))
+        for b in (self.export_recall_button, self.export_mc_button, self.export_json_button):
+            ex.addWidget(b)
+        side.addWidget(export_box)
+        side.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(380)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        from engines.hopfield import digits
+
+        right = QWidget()
+        grid = QGridLayout(right)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.pattern_views = []
+        strip = QHBoxLayout()
+        for title, pattern in (("0", digits.ZERO), ("1", digits.ONE), ("2", digits.TWO),
+                               ("probe: top of 2", digits.HALF_TWO_TOP)):  # fmt: skip
+            view = ImagePreview(title, minimum=60, smooth=False)
+            view.set_array(pattern_image(pattern, digits.SHAPE))
+            strip.addWidget(view)
+            self.pattern_views.append(view)
+        self.state_view = ImagePreview("state", minimum=60, smooth=False)
+        strip.addWidget(self.state_view)
+        grid.addLayout(strip, 0, 0, 1, 2)
+        self.hinton_view = ImagePreview("Hinton diagram of W", minimum=200)
+        grid.addWidget(self.hinton_view, 1, 0)
+        self.energy_plot = pg.PlotWidget(title="energy of the async recall")
+        self.energy_plot.setLabel("bottom", "update")
+        self.energy_plot.setLabel("left", "energy  -½ xᵀWx")
+        self.energy_curve = self.energy_plot.plot(pen=pg.mkPen("#1b1b1f", width=1.5))
+        grid.addWidget(self.energy_plot, 1, 1)
+        self.mc_plot = pg.PlotWidget(title="Monte Carlo: share of trials failed")
+        self.mc_plot.setYRange(0, 1.05)
+        self.mc_plot.setXRange(-0.6, len(CASE_NAMES) - 0.4)
+        self.mc_plot.getAxis("bottom").setTicks([list(enumerate(CASE_NAMES))])
+        self.mc_bars = pg.BarGraphItem(x=np.arange(len(CASE_NAMES)), height=np.zeros(5),
+                                       width=0.6, brush=BAR_COLOUR)  # fmt: skip
+        self.mc_plot.addItem(self.mc_bars)
+        self.mc_seed = pg.ScatterPlotItem(symbol="_", size=30, pen=pg.mkPen(SEED_COLOUR, width=3))
+        self.mc_plot.addItem(self.mc_seed)
+        self.mc_label = QLabel()
+        grid.addWidget(self.mc_plot, 2, 0, 1, 2)
+        grid.addWidget(self.mc_label, 3, 0, 1, 2)
+        grid.addWidget(self.status, 4, 0, 1, 2)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+        grid.setRowStretch(0, 1)
+        grid.setRowStretch(1, 3)
+        grid.setRowStretch(2, 2)
+        layout = QHBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(right, 1)
+        self._set_buttons()
+
+    def _set_buttons(self) -> None:
+        idle = not self.busy
+        for button in (self.store_button, self.digits_button, self.mc_button):
+            button.setEnabled(idle)
+        self.break_button.setEnabled(idle and self.network is not None)
+        self.recover_button.setEnabled(idle and self.broken is not None)
+
+    def _start(self, function, *args) -> None:
+        self.start_job(function, *args)
+        self._set_buttons()
+
+    # ------------------------------------------------------------------ password
+    def store(self) -> None:
+        secret = self.password_edit.text()
+        if not secret:
+            self.show_error("Type a password to store first.")
+            return
+        self.network = self.broken = self.recovered = None
+        self.broken_label.clear()
+        self._show_recovered()
+        self._start(store_job, secret, self.noise_spin.value(), self.length_spin.value(),
+                    self.mc_seed_spin.value())  # fmt: skip
+        self.status.show_info("Storing the password among noise rows…")
+
+    def break_it(self) -> None:
+        secret = self.password_edit.text()
+        if self.network is None or not secret:
+            self.show_error("Store a password first.")
+            return
+        self.broken = break_password(secret, self.keep_spin.value())
+        self.broken_label.setText(masked(self.broken))
+        self.status.show_info(
+            f"Broken: kept {min(self.keep_spin.value(), len(secret))} of {len(secret)} "
+            "characters (• kept, · replaced by a space)."
+        )
+        self._set_buttons()
+
+    def recover(self) -> None:
+        if self.network is None or self.broken is None:
+            self.show_error("Store and break a password first.")
+            return
+        self.recovered = None
+        self._show_recovered()
+        self.energy_curve.setData([], [])
+        self._start(recover_job, self.network, self.broken, self.mode_combo.currentText(),
+                    self.async_spin.value())  # fmt: skip
+        self.status.show_info("Recovering…")
+
+    def _show_recovered(self) -> None:
+        text = self.recovered
+        if text is None:
+            self.recovered_label.clear()
+            self.verdict_label.clear()
+            return
+        self.recovered_label.setText(text if self.show_check.isChecked() else MASK * len(text))
+        found = text == self.password_edit.text()
+        self.verdict_label.setText(
+            "✓ recovered the password" if found else "✗ not the password (a spurious memory)"
+        )
+        self.verdict_label.setStyleSheet(f"color: {'#1e7b34' if found else '#8a1c12'};")
+
+    # ------------------------------------------------------------------ digits and Monte Carlo
+    def recall_digits(self) -> None:
+        self.energy_curve.setData([], [])
+        self._start(digits_job, self.digit_seed_spin.value(), self.digit_updates_spin.value())
+        self.status.show_info("Recalling the top half of 2, one neuron at a time…")
+
+    def montecarlo_params(self):
+        from engines.hopfield import MonteCarloParams
+
+        return MonteCarloParams(trials=self.trials_spin.value(), seed=self.mc_seed_spin.value(),
+                                cut=self.cut_combo.currentText(),
+                                recall=self.recall_combo.currentText())  # fmt: skip
+
+    def run_montecarlo(self) -> None:
+        self._reset_bars()
+        self._start(montecarlo_job, self.montecarlo_params())
+        self.status.show_info("Monte Carlo running…")
+
+    def run_default(self) -> None:
+        """The demo: the digits' async recall, then the Monte Carlo."""
+        self.energy_curve.setData([], [])
+        self._reset_bars()
+        self._start(demo_job, self.digit_seed_spin.value(), self.digit_updates_spin.value(),
+                    self.montecarlo_params())  # fmt: skip
+        self.status.show_info("Demo: the digits' recall, then the Monte Carlo…")
+
+    def _reset_bars(self) -> None:
+        from engines.hopfield import CASE_NAMES, SEED_TABLES
+        from engines.hopfield.montecarlo import SEED_TRIALS
+
+        self.mc_result = None
+        self.mc_bars.setOpts(height=np.zeros(len(CASE_NAMES)))
+        seed = [SEED_TABLES[self.cut_combo.currentText()][c] / SEED_TRIALS for c in CASE_NAMES]
+        self.mc_seed.setData(x=np.arange(len(CASE_NAMES)), y=seed)
+        self.mc_label.setText("bars: this run; black marks: the seed's table (10,000 trials)")
+
+    # ------------------------------------------------------------------ frames and results
+    def _apply(self, frame) -> None:
+        if isinstance(frame, RecallFrame):
+            self._show_recall(frame)
+        elif isinstance(frame, McFrame):
+            self._show_bars(frame.fails, frame.trials)
+            if self.text_clock.due():
+                self.status.set_fraction(frame.trials / frame.total)
+
+    def _on_note(self, value) -> None:
+        if value[0] == "hinton":
+            self._show_hinton(value[1])
+        elif value[0] == "digits":
+            self._digits_done(value)
+
+    def _show_recall(self, frame: RecallFrame) -> None:
+        self.last_recall = frame
+        self.state_view.set_array(pattern_image(frame.state, frame.shape))
+        e = frame.energies
+        self.energy_curve.setData(np.arange(e.size), e)
+        if self.text_clock.due():
+            self.status.set_fraction(frame.fraction)
+
+    def _show_hinton(self, png: bytes) -> None:
+        self.hinton_view.set_image(QImage.fromData(png, "PNG"))
+
+    def _show_bars(self, fails: dict[str, int], trials: int) -> None:
+        from engines.hopfield import CASE_NAMES
+
+        rates = np.array([fails[c] / trials if trials else 0.0 for c in CASE_NAMES])
+        self.mc_bars.setOpts(height=rates)
+        self.mc_label.setText(
+            f"{trials:,} trials: "
+            + ", ".join(f"{c} {fails[c]:,}" for c in CASE_NAMES)
+            + "  (bars: this run; black marks: the seed's table)"
+        )
+
+    def _on_result(self, value) -> None:
+        self.status.set_fraction(1.0)
+        if isinstance(value, Stored):
+            self.network = value.network
+            self._show_hinton(value.hinton)
+            note = " ".join(value.messages)
+            self.status.show_info(
+                f"Stored among {self.noise_spin.value()} noise rows: {value.network.n_features} "
+                f"neurons, {value.network.n_patterns} patterns. {note}".strip()
+            )
+        elif isinstance(value, Recovered):
+            if value.frame is not None:
+                self._show_recall(value.frame)
+            self.recovered = value.text
+            self._show_recovered()
+            self.status.show_info(f"Recall finished ({self.mode_combo.currentText()}).")
+        elif value[0] == "digits":
+            self._digits_done(value)
+        elif value[0] == "montecarlo":
+            self._montecarlo_done(value[1])
+        elif value[0] == "demo":
+            self._digits_done(value[1])
+            self._montecarlo_done(value[2][1])
+        self._set_buttons()
+
+    def _digits_done(self, value) -> None:
+        from engines.hopfield import digits
+
+        _, weight, last = value
+        self.digits_result = (weight, last)
+        self._show_recall(last)
+        name = next((n for n, p in (("0", digits.ZERO), ("1", digits.ONE), ("2", digits.TWO))
+                     if np.array_equal(last.state, p)), "a spurious state")  # fmt: skip
+        self.status.show_info(
+            f"Async recall of the top half of 2 ended on {name} after "
+            f"{last.energies.size - 1} updates (energy {last.energies[-1]:.0f})."
+        )
+
+    def _montecarlo_done(self, result) -> None:
+        self.mc_result = result
+        self._show_bars(result.fails, result.trials)
+        self.status.show_info(
+            f"Monte Carlo: {result.trials:,} trials in batches of {MC_BATCH:,} from seed "
+            f"{result.seed}, in {self.elapsed():.2f} s."
+        )
+
+    # ------------------------------------------------------------------ export
+    def _ask(self, what: str) -> None:
+        names = {"digits": ("digits.png", "PNG image (*.png)"),
+                 "montecarlo": ("montecarlo.png", "PNG image (*.png)"),
+                 "json": ("montecarlo.json", "JSON (*.json)")}  # fmt: skip
+        name, filters = names[what]
+        path = self.ask_export("Export", name, filters)
+        if path is not None:
+            self.export(what, path)
+
+    def export(self, what: str, path: str | Path) -> Path | None:
+        """Write the digits figure, the Monte Carlo figure (PNG) or its counts (JSON)."""
+        from engines.atomic import atomic_write_text
+        from engines.hopfield import digits, plots
+
+        path = Path(path)
+        try:
+            if what == "digits":
+                if self.digits_result is None:
+                    raise ValueError("recall the digits first")
+                weight, last = self.digits_result
+                states = np.stack([digits.ZERO, digits.ONE, digits.TWO, digits.HALF_TWO_TOP,
+                                   np.asarray(last.state)])  # fmt: skip
+                figure = plots.demo_figure(weight, last.energies, states, digits.SHAPE,
+                                           ["0", "1", "2", "probe", "recalled"])  # fmt: skip
+                written = plots.write_png(figure, path)
+            elif self.mc_result is None:
+                raise ValueError("run the Monte Carlo first")
+            elif what == "montecarlo":
+                written = plots.write_png(plots.montecarlo_figure(self.mc_result), path)
+            else:
+                payload = self.mc_result.to_dict()
+                payload["batch_trials"] = MC_BATCH
+                written = atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
+        except (ValueError, OSError) as exc:
+            self.report(exc)
+            return None
+        self.status.show_info(f"Exported {written}")
+        return written
+
+    def shutdown(self) -> bool:
+        self.password_edit.clear()
+        self.network = None
+        return super().shutdown()
