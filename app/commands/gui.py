@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 #: Tabs in the window's order; ``--tab`` accepts these names.
-TAB_NAMES = ("art", "logos", "avatars", "maps", "memory")
+TAB_NAMES = ("art", "words", "logos", "avatars", "maps", "memory")
 
 
 @click.command()

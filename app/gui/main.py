@@ -48,6 +48,7 @@ SWITCH_INTERVAL = 0.001
 #: Tab key → (module, class), in the window's order.
 TABS: dict[str, tuple[str, str]] = {
     "art": ("app.gui.tabs.art", "ArtTab"),
+    "words": ("app.gui.tabs.words", "WordsTab"),
     "logos": ("app.gui.tabs.logos", "LogosTab"),
     "avatars": ("app.gui.tabs.avatars", "AvatarsTab"),
     "maps": ("app.gui.tabs.maps", "MapsTab"),
@@ -59,7 +60,8 @@ TABS: dict[str, tuple[str, str]] = {
 #: thread keeps those imports (Numba, scikit-image, Pillow) off the GUI thread.
 PRELOAD = ("engines.gng", "engines.som", "engines.render", "engines.som.logo",
            "engines.som.avatar", "engines.som.maps", "engines.som.metrics",
-           "engines.art.png", "engines.hopfield", "engines.hopfield.plots")  # fmt: skip
+           "engines.art.png", "engines.hopfield", "engines.hopfield.plots",
+           "engines.words", "engines.words.overlay")  # fmt: skip
 
 
 class _FirstPaint(QObject):

@@ -1,0 +1,287 @@
+"""The Words tab: a page → a Growing Neural Gas over its ink → one subgraph per word.
+
+The recipe is :func:`engines.words.count_words`: the page's letter height chooses the
+threshold window, how letters join into words and the network's size; the connected
+subgraphs of the trained network are the words. The overlay draws each word's subgraph in
+its own colour with its number. The count runs as one engine call in a worker: Cancel
+returns the tab to idle at once and the late result is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.tabs.base import JobTab
+from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, remember_file
+from app.gui.widgets.images import ImagePreview
+from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.presets import PresetBar
+from engines.errors import GasworksError
+from engines.pipeline import SAMPLES
+from engines.presets import Preset, validate_preset
+
+TITLE = "Words"
+DEFAULT_PRESET = "page-words"
+
+
+def accepts_preset(table: dict[str, Any]) -> bool:
+    return table.get("engine") == "words"
+
+
+def count_job(control, source: str, preset: Preset):
+    """Count the words of ``source``; returns (WordCount, overlay pixels)."""
+    from engines.words import count_words
+    from engines.words.overlay import overlay_image
+
+    control.checkpoint()
+    result = count_words(source, preset.engine_params, pipeline=preset.pipeline,
+                         seed=preset.seed)  # fmt: skip
+    control.checkpoint()
+    return result, np.asarray(overlay_image(result))
+
+
+class WordsTab(JobTab):
+    title = TITLE
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.source = "sample:page"
+        self.preset_name = DEFAULT_PRESET
+        self.base_preset: Preset | None = None
+        self.result = None
+        self.overlay: np.ndarray | None = None
+        self.counted_source: str | None = None
+        self._build()
+        self.runner.result.connect(self._on_result)
+        key = self.presets.last_key()
+        if not (key and self.presets.select(key)):
+            self.presets.select(DEFAULT_PRESET)
+
+    def _build(self) -> None:
+        from engines.words import WordParams
+
+        controls = QWidget()
+        side = QVBoxLayout(controls)
+        page_box = QGroupBox("Page")
+        form = QFormLayout(page_box)
+        self.sample_combo = QComboBox()
+        self.sample_combo.addItem("Sample…", None)
+        for name in SAMPLES:
+            self.sample_combo.addItem(name, f"sample:{name}")
+        self.sample_combo.activated.connect(self._on_sample)
+        self.open_button = QPushButton("Open…")
+        self.open_button.clicked.connect(self._ask_open)
+        row = QHBoxLayout()
+        row.addWidget(self.sample_combo, 1)
+        row.addWidget(self.open_button)
+        form.addRow("page", row)
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        form.addRow(self.source_label)
+        from engines.pipeline import PipelineParams
+
+        self.pipeline_form = ParamsForm(PipelineParams, fields=("crop", "max_side"),
+                                   none_text={"max_side": "full size"})  # fmt: skip
+        form.addRow(self.pipeline_form)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        form.addRow("seed", self.seed_spin)
+        side.addWidget(page_box)
+
+        preset_box = QGroupBox("Preset")
+        self.presets = PresetBar("words", accepts_preset, self.current_preset)
+        self.presets.chosen.connect(self.apply_preset)
+        self.presets.failed.connect(self.show_error)
+        QVBoxLayout(preset_box).addWidget(self.presets)
+        side.addWidget(preset_box)
+
+        params_box = QGroupBox("Counting")
+        params_layout = QVBoxLayout(params_box)
+        self.params_form = ParamsForm(WordParams)
+        params_layout.addWidget(self.params_form)
+        self.run_button.setText("Count")
+        self.pause_button.hide()
+        params_layout.addWidget(self.run_buttons())
+        side.addWidget(params_box)
+
+        export_box = QGroupBox("Export")
+        ex = QHBoxLayout(export_box)
+        self.png_button = QPushButton("Overlay PNG…")
+        self.png_button.clicked.connect(lambda: self._ask_export("png"))
+        self.json_button = QPushButton("Count JSON…")
+        self.json_button.clicked.connect(lambda: self._ask_export("json"))
+        ex.addWidget(self.png_button)
+        ex.addWidget(self.json_button)
+        side.addWidget(export_box)
+        side.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(380)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        right = QVBoxLayout()
+        self.count_label = QLabel("—")
+        self.count_label.setObjectName("count")
+        font = QFont()
+        font.setPointSize(28)
+        font.setBold(True)
+        self.count_label.setFont(font)
+        self.details_label = QLabel()
+        head = QHBoxLayout()
+        head.addWidget(self.count_label)
+        head.addWidget(self.details_label, 1)
+        right.addLayout(head)
+        self.overlay_view = ImagePreview(minimum=300)
+        right.addWidget(self.overlay_view, 1)
+        right.addWidget(self.status)
+        layout = QHBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addLayout(right, 1)
+
+    # ------------------------------------------------------------------ input and presets
+    def set_source(self, source: str) -> None:
+        self.source = source
+        self.source_label.setText(source)
+        self.sample_combo.setCurrentIndex(max(self.sample_combo.findData(source), 0))
+
+    def _on_sample(self, index: int) -> None:
+        source = self.sample_combo.itemData(index)
+        if source:
+            self.pipeline_form.set_values({"crop": None})
+            self.set_source(source)
+
+    def _ask_open(self) -> None:
+        path = ask_open_path(self, "Open a page", IMAGE_FILTER)
+        if path is not None:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path) -> None:
+        """Count the words of an image file (the crop of a sample is dropped)."""
+        remember_file(path)
+        self.pipeline_form.set_values({"crop": None})
+        self.set_source(str(path))
+        self.run_default()
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.open_file(urls[0].toLocalFile())
+            event.acceptProposedAction()
+
+    def apply_preset(self, preset: Preset) -> None:
+        self.preset_name = preset.name
+        self.base_preset = preset
+        self.params_form.set_values(preset.engine_params)
+        self.pipeline_form.set_values(preset.pipeline)
+        self.seed_spin.setValue(preset.seed)
+        if preset.input:
+            self.set_source(preset.input)
+        self.status.show_info(preset.description)
+
+    def current_preset(self) -> Preset:
+        base = self.base_preset
+        pipeline = base.pipeline.model_dump() if base else {}
+        pipeline.update(self.pipeline_form.values())
+        table = {
+            "name": self.preset_name,
+            "description": base.description if base else "",
+            "engine": "words",
+            "seed": self.seed_spin.value(),
+            "input": self.source,
+            "pipeline": pipeline,
+            "engine_params": self.params_form.values(),
+        }
+        return validate_preset(table, origin="the Words tab's settings")
+
+    # ------------------------------------------------------------------ counting
+    def run_default(self) -> None:
+        try:
+            preset = self.current_preset()
+        except GasworksError as exc:
+            self.report(exc)
+            return
+        self.start_job(count_job, self.source, preset)
+        self.status.set_fraction(None)
+        self.status.show_info(f"Counting the words of {self.source}…")
+
+    def _on_result(self, payload) -> None:
+        result, overlay = payload
+        self.result, self.overlay, self.counted_source = result, overlay, self.source
+        self.overlay_view.set_array(overlay)
+        self.count_label.setText(f"{result.words} words")
+        nodes = int((result.labels >= 0).sum())
+        self.details_label.setText(
+            f"{nodes:,} nodes, {len(result.edges):,} edges; letter height "
+            f"{result.scale.letter_height:.1f} px; {len(result.layout.bands)} lines"
+        )
+        self.status.set_fraction(1.0)
+        self.status.show_info(f"{self.source}: {result.words} words in {self.elapsed():.2f} s.")
+
+    def _on_stopped(self, how: str) -> None:
+        super()._on_stopped(how)
+        if how != "done":
+            self.status.set_fraction(0.0)
+
+    # ------------------------------------------------------------------ export
+    def _ask_export(self, fmt: str) -> None:
+        if self.result is None:
+            self.show_error("Nothing to export yet: count the words first.")
+            return
+        from engines.render import source_stem
+
+        name = f"{source_stem(self.counted_source)}.words.{fmt}"
+        filters = "PNG image (*.png)" if fmt == "png" else "JSON (*.json)"
+        path = self.ask_export("Export", name, filters)
+        if path is not None:
+            self.export(path)
+
+    def export(self, path: str | Path) -> Path | None:
+        """The overlay as PNG, or the count and its figures as JSON."""
+        from engines.atomic import atomic_write_bytes, atomic_write_text, png_bytes
+
+        path = Path(path)
+        if self.result is None:
+            self.show_error("Nothing to export yet: count the words first.")
+            return None
+        try:
+            if path.suffix.lower() == ".png":
+                written = atomic_write_bytes(path, png_bytes(self.overlay))
+            elif path.suffix.lower() == ".json":
+                r = self.result
+                payload = {"file": self.counted_source, "words": r.words,
+                           "nodes": int((r.labels >= 0).sum()), "edges": len(r.edges),
+                           "letter_height": r.scale.letter_height,
+                           "lines": len(r.layout.bands),
+                           "boxes": [list(b) for b in r.word_boxes()]}  # fmt: skip
+                written = atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
+            else:
+                raise ValueError(f"{path}: the file must end in .png or .json")
+        except (GasworksError, ValueError, OSError) as exc:
+            self.report(exc)
+            return None
+        self.status.show_info(f"Exported {written}")
+        return written
