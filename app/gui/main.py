@@ -27,7 +27,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-from app.gui import qt_fixes
 
 ORGANIZATION = "Gasworks"
 APPLICATION = "Gasworks Studio"
@@ -222,7 +221,6 @@ def application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(APPLICATION)
-    qt_fixes.install(app)
     return app
 
 

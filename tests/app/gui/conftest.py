@@ -9,10 +9,8 @@ from PySide6.QtCore import QCoreApplication, QSettings
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp):
     """Each test reads and writes its own QSettings (never the user's)."""
-    from app.gui import qt_fixes
     from app.gui.main import ORGANIZATION, SETTINGS_APP
 
-    qt_fixes.install(qapp)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(SETTINGS_APP)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
