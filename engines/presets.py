@@ -215,16 +215,16 @@ def dump_preset(preset: Preset) -> str:
     return _to_toml(table)
 
 
-def _to_toml(table: dict[str, Any]) -> str:
-    scalars = [(k, v) for k, v in table.items() if not isinstance(v, dict)]
+def _to_toml(table: dict[str, Any], prefix: str = "") -> str:
+    """TOML text of nested tables: scalars first, then each sub-table as [a.b]."""
+    scalars = [(k, v) for k, v in table.items() if not isinstance(v, dict) and v is not None]
     tables = [(k, v) for k, v in table.items() if isinstance(v, dict)]
-    lines = [f"{k} = {_toml_value(v)}" for k, v in scalars]
+    lines = [f"[{prefix}]"] if prefix and scalars else []
+    lines += [f"{k} = {_toml_value(v)}" for k, v in scalars]
     for name, sub in tables:
-        if not sub:
-            continue
-        lines += ["", f"[{name}]"] + [
-            f"{k} = {_toml_value(v)}" for k, v in sub.items() if v is not None
-        ]
+        text = _to_toml(sub, f"{prefix}.{name}" if prefix else name).rstrip("\n")
+        if text:
+            lines += ["", text] if lines else [text]
     return "\n".join(lines) + "\n"
 
 

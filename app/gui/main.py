@@ -27,7 +27,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-
 ORGANIZATION = "Gasworks"
 APPLICATION = "Gasworks Studio"
 SETTINGS_APP = "studio"

@@ -38,7 +38,7 @@ def colour_rgb(colour: str) -> tuple[int, int, int]:
 class ArtStyle(BaseModel):
     """Look of a drawing. Sizes are in canvas pixels (SVG user units)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
     line_width: float = Field(1.2, gt=0.0, le=100.0)
     line_color: str = "ink"

@@ -73,3 +73,11 @@ def test_override_syntax_error():
 def test_engine_tables_need_an_engine():
     with pytest.raises(PresetError, match=r"engine_params: a preset without 'engine'"):
         validate_preset({"name": "x", "engine_params": {"step": 0.1}})
+
+
+@pytest.mark.parametrize("name", ["map-breast-cancer", "astronaut", "logo", "page-words"])
+def test_dump_round_trips_nested_tables(tmp_path, name):
+    original = load_preset(name)
+    path = tmp_path / f"{name}.toml"
+    path.write_text(dump_preset(original))
+    assert load_preset(path).model_dump(exclude={"name"}) == original.model_dump(exclude={"name"})
