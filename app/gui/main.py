@@ -6,6 +6,7 @@ with its options (a tab to open, a job to run, a screenshot to save).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -42,6 +43,10 @@ TIMING_ENV = "GASWORKS_GUI_TIMING"
 #: Interpreter switch interval: the GUI thread gets the interpreter back from a worker
 #: thread quickly (the default is 5 ms).
 SWITCH_INTERVAL = 0.001
+#: Delay between two steps of building the tabs: a timer, not a posted event, so the
+#: event loop serves input, paints and other timers between the steps instead of running
+#: several steps back to back.
+BUILD_TURN_MS = 1
 
 #: Tab key → (module, class), in the window's order.
 TABS: dict[str, tuple[str, str]] = {
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self.closed_cleanly: bool | None = None
         self._warm_up = warm_up
         self._pending = list(TABS)
+        self._building: tuple[str, QWidget] | None = None
         settings = QSettings()
         self._wanted_tab = settings.value(TAB_KEY)
         self.resize(*DEFAULT_SIZE)
@@ -112,32 +118,61 @@ class MainWindow(QMainWindow):
         self.warm.result.connect(self._on_warm)
         self.warm.failed.connect(self._on_load_failed)
         self.loader = JobRunner(self)
-        self.loader.result.connect(lambda _: QTimer.singleShot(0, self._build_next))
+        self.loader.result.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
         self.loader.start(import_job, [*PRELOAD, *(module for module, _ in TABS.values())])
         self.statusBar().showMessage("Loading the engines…")
 
+    def _on_loaded(self, _) -> None:
+        # The engines' modules (NumPy, scikit-image, Numba, pyqtgraph) are imported and live
+        # as long as the program: moved out of the collector's reach, a full collection
+        # while the tabs are built walks only the objects made since, not every module's.
+        gc.freeze()
+        QTimer.singleShot(BUILD_TURN_MS, self._build_next)
+
     def _build_next(self) -> None:
-        """Build one tab; the next one after the event loop has turned."""
+        """Build one tab, or one part of a tab built in parts (``staged``); the next
+        after the event loop has turned."""
         import importlib
 
-        key = self._pending.pop(0)
-        module, cls = TABS[key]
-        try:
-            tab = getattr(importlib.import_module(module), cls)()
-        except Exception as exc:  # shown in the window, never as a terminal traceback
-            from app.gui.workers import describe_error
+        from app.gui.workers import describe_error
 
-            self._on_load_failed(f"the {key} tab could not be built: {describe_error(exc)}")
+        if self._building is not None:
+            key, tab = self._building
+            try:
+                more = tab.build_step()
+            except Exception as exc:  # shown in the window, never as a terminal traceback
+                self._on_load_failed(f"the {key} tab could not be built: {describe_error(exc)}")
+                more = False
+            if more:
+                QTimer.singleShot(BUILD_TURN_MS, self._build_next)
+                return
+            self._building = None
         else:
-            self.tab_widgets[key] = tab
-            self.tabs.addTab(tab, tab.title)
-            if key == self._wanted_tab:
-                self.tabs.setCurrentWidget(tab)
+            key = self._pending.pop(0)
+            module, name = TABS[key]
+            try:
+                cls = getattr(importlib.import_module(module), name)
+                staged = getattr(cls, "staged", False)
+                tab = cls(staged=True) if staged else cls()
+            except Exception as exc:  # shown in the window, never as a terminal traceback
+                self._on_load_failed(f"the {key} tab could not be built: {describe_error(exc)}")
+            else:
+                self.tab_widgets[key] = tab
+                self.tabs.addTab(tab, tab.title)
+                if key == self._wanted_tab:
+                    self.tabs.setCurrentWidget(tab)
+                if staged:  # its parts in the next turns
+                    self._building = (key, tab)
+                    QTimer.singleShot(BUILD_TURN_MS, self._build_next)
+                    return
         if self._pending:
-            QTimer.singleShot(0, self._build_next)
+            QTimer.singleShot(BUILD_TURN_MS, self._build_next)
             return
         self.ready = True
+        for tab in self.tab_widgets.values():
+            if hasattr(tab, "window_ready"):
+                tab.window_ready()
         self.statusBar().showMessage("Compiling the engines' kernels in the background…")
         if self._warm_up:
             self.warm.start(warm_up_job)

@@ -166,8 +166,9 @@ def drawing_for(engine: str, snapshot, style: ArtStyle, bounds, name: str = "art
 # ---------------------------------------------------------------------- the tab
 class ArtTab(JobTab):
     title = TITLE
+    staged = True
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self.source: str = f"sample:{DEFAULT_PRESET}"
@@ -186,18 +187,49 @@ class ArtTab(JobTab):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_previews)
-        self._build()
+        # Built by the window, the first previews wait until every tab is built
+        # (:meth:`window_ready`): a pipeline running meanwhile would slow the building.
+        self._previews_held = staged
+        self._previews_wanted = False
         self.pump = FramePump(self.runner, self._apply_frame)
         self.runner.result.connect(self._on_result)
         self.runner.stopped.connect(self._on_train_stopped)
+        self.build_in_steps(self._build(), staged)
+
+    def _select_first_preset(self) -> None:
         key = self.presets.last_key()
         if not (key and self.presets.select(key)):
             self.presets.select(DEFAULT_PRESET)
 
     # ------------------------------------------------------------------ layout
-    def _build(self) -> None:
+    def _build(self):
+        """The tab's parts, one per ``yield``: the skeleton and the input, the pipeline
+        form, the engine forms, the style and export, the previews, the live view, the
+        error plot, and last the first preset (which starts the previews)."""
         controls = QWidget()
         side = QVBoxLayout(controls)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(380)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.stats_label = QLabel()
+        self.stats_label.setObjectName("stats")
+        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.text_clock = Control(TEXT_RATE)
+        right_layout.addWidget(self.stats_label)
+        right_layout.addWidget(self.status)
+
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
 
         source_box = QGroupBox("Input")
         grid = QGridLayout(source_box)
@@ -237,6 +269,7 @@ class ArtTab(JobTab):
         self.presets.failed.connect(self.show_error)
         preset_layout.addWidget(self.presets)
         side.addWidget(preset_box)
+        yield True
 
         pipe_box = QGroupBox("Pipeline")
         pipe_layout = QVBoxLayout(pipe_box)
@@ -247,6 +280,7 @@ class ArtTab(JobTab):
         self.pipeline_form.changed.connect(self.schedule_previews)
         pipe_layout.addWidget(self.pipeline_form)
         side.addWidget(pipe_box)
+        yield True
 
         engine_box = QGroupBox("Engine")
         engine_layout = QVBoxLayout(engine_box)
@@ -280,6 +314,7 @@ class ArtTab(JobTab):
         engine_layout.addWidget(self.engine_stack)
         engine_layout.addWidget(self.run_buttons())
         side.addWidget(engine_box)
+        yield True
 
         export_box = QGroupBox("Style and export")
         export_layout = QVBoxLayout(export_box)
@@ -320,37 +355,24 @@ class ArtTab(JobTab):
         export_layout.addLayout(plot)
         side.addWidget(export_box)
         side.addStretch(1)
+        yield True
 
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(380)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
         strip = QHBoxLayout()
         self.preview_views = {step: ImagePreview(step) for step in PREVIEW_STEPS}
         for view in self.preview_views.values():
             view.setMinimumHeight(130)
             strip.addWidget(view)
-        self.view = LiveArtView()
-        self.stats_label = QLabel()
-        self.stats_label.setObjectName("stats")
-        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.text_clock = Control(TEXT_RATE)
-        right_layout.addLayout(strip, 1)
-        right_layout.addWidget(self.view, 4)
-        right_layout.addWidget(self.stats_label)
-        right_layout.addWidget(self.status)
+        right_layout.insertLayout(0, strip, 1)
+        yield True
 
-        splitter = QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        self.view = LiveArtView(error_plot=False)
+        right_layout.insertWidget(1, self.view, 4)
+        yield True
+
+        self.view.add_error_plot()
+        yield True
+
+        self._select_first_preset()
 
     # ------------------------------------------------------------------ input
     def set_source(self, source: str) -> None:
@@ -457,10 +479,23 @@ class ArtTab(JobTab):
 
     # ------------------------------------------------------------------ previews
     def schedule_previews(self) -> None:
+        if self._previews_held:
+            self._previews_wanted = True
+            return
         self._preview_timer.start()
+
+    def window_ready(self) -> None:
+        """Every tab of the window is built: the previews held meanwhile are computed."""
+        self._previews_held = False
+        if self._previews_wanted:
+            self._previews_wanted = False
+            self.schedule_previews()
 
     def refresh_previews(self) -> None:
         self._preview_timer.stop()
+        if self._previews_held:
+            self._previews_wanted = True
+            return
         try:
             preset = self.current_preset()
         except GasworksError as exc:
@@ -609,7 +644,11 @@ class ArtTab(JobTab):
 
     def settle(self) -> bool:
         """True once no preview is pending or running."""
-        return not self.previews.running and not self._preview_timer.isActive()
+        return (
+            not self.previews.running
+            and not self._preview_timer.isActive()
+            and not self._previews_wanted
+        )
 
     def shutdown(self) -> bool:
         self._preview_timer.stop()

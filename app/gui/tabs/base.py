@@ -17,9 +17,14 @@ class JobTab(QWidget):
     the Run button (and ``gasworks gui --run``) starts."""
 
     title = ""
+    #: True when the window may build the tab in parts, one per event-loop turn, so that
+    #: no single turn stalls the loop: such a tab takes ``staged=True`` and hands its parts
+    #: to :meth:`build_in_steps`; the window then calls :meth:`build_step` until it is done.
+    staged = False
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self._steps = None
         self.runner = JobRunner(self)
         self.status = StatusLine()
         self.runner.failed.connect(self.show_error)
@@ -33,6 +38,23 @@ class JobTab(QWidget):
         self.pause_button.clicked.connect(self.runner.toggle_pause)
         self.cancel_button.clicked.connect(self.cancel)
         self._on_state("idle")
+
+    def build_in_steps(self, steps, staged: bool) -> None:
+        """Build the tab from ``steps``, an iterator that builds one part per item: all at
+        once, or (``staged``) one part per :meth:`build_step` call."""
+        self._steps = iter(steps)
+        if not staged:
+            while self.build_step():
+                pass
+
+    def build_step(self) -> bool:
+        """Build the next part of the tab; False once the tab is complete."""
+        if self._steps is None:
+            return False
+        if next(self._steps, None) is None:
+            self._steps = None
+            return False
+        return True
 
     def run_buttons(self) -> QWidget:
         box = QWidget()
@@ -81,6 +103,9 @@ class JobTab(QWidget):
 
     def shutdown(self) -> bool:
         return self.runner.shutdown()
+
+    def window_ready(self) -> None:
+        """Called by the window once every tab is built."""
 
     # ------------------------------------------------------------------ export
     def ask_export(self, caption: str, name: str, filters: str) -> Path | None:

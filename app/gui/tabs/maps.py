@@ -246,8 +246,9 @@ class MapView(QWidget):
 
 class MapsTab(JobTab):
     title = TITLE
+    staged = True
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         self.source = DEFAULT_SAMPLE
         self.preset_name = "map"
@@ -256,14 +257,13 @@ class MapsTab(JobTab):
         self.view_name = "auto"
         self.last_frame: MapFrame | None = None
         self._labels_shown = False
-        self._build()
         self.pump = FramePump(self.runner, self._apply_frame)
         self.runner.result.connect(self._on_result)
-        key = self.presets.last_key()
-        if not (key and self.presets.select(key)):
-            self.presets.select("map-breast-cancer")
+        self.build_in_steps(self._build(), staged)
 
-    def _build(self) -> None:
+    def _build(self):
+        """The tab's parts, one per ``yield``: the data and preset controls, the map
+        controls and the frame, the map view, and last the first preset."""
         from engines.som import SOFMParams
         from engines.som.maps import SAMPLES
         from engines.som.params import MapSettings
@@ -296,6 +296,7 @@ class MapsTab(JobTab):
         self.presets.failed.connect(self.show_error)
         QVBoxLayout(preset_box).addWidget(self.presets)
         side.addWidget(preset_box)
+        yield True
 
         map_box = QGroupBox("Map")
         map_layout = QVBoxLayout(map_box)
@@ -331,14 +332,12 @@ class MapsTab(JobTab):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.view = MapView()
         self.stats_label = QLabel()
         self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.text_clock = Control(TEXT_RATE)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         right_layout.addWidget(self.legend)
-        right_layout.addWidget(self.view, 1)
         right_layout.addWidget(self.stats_label)
         right_layout.addWidget(self.status)
         splitter = QSplitter()
@@ -346,6 +345,15 @@ class MapsTab(JobTab):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         QVBoxLayout(self).addWidget(splitter)
+        yield True
+
+        self.view = MapView()
+        right_layout.insertWidget(1, self.view, 1)
+        yield True
+
+        key = self.presets.last_key()
+        if not (key and self.presets.select(key)):
+            self.presets.select("map-breast-cancer")
 
     # ------------------------------------------------------------------ data and presets
     def set_source(self, source: str) -> None:

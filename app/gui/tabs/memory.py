@@ -187,8 +187,9 @@ def masked(text: str) -> str:
 # ---------------------------------------------------------------------- the tab
 class MemoryTab(JobTab):
     title = TITLE
+    staged = True
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         self.network = None
         self.broken: str | None = None
@@ -197,16 +198,20 @@ class MemoryTab(JobTab):
         self.digits_result = None
         self.last_recall: RecallFrame | None = None
         self.text_clock = Control(TEXT_RATE)
-        self._build()
+        steps = self._build()
+        next(steps)  # the controls, which the rest of __init__ uses
         self.runner.result.connect(self._on_result)
         self.runner.noted.connect(self._on_note)
         self.runner.stopped.connect(lambda how: self._set_buttons())
         from app.gui.widgets.live import FramePump
 
         self.pump = FramePump(self.runner, self._apply)
+        self.build_in_steps(steps, staged)
 
     # ------------------------------------------------------------------ layout
-    def _build(self) -> None:
+    def _build(self):
+        """The tab's parts, one per ``yield``: the controls, the digits and the Hinton
+        diagram, the energy plot, the Monte Carlo plot."""
         from engines.hopfield import CASE_NAMES
 
         controls = QWidget()
@@ -320,6 +325,20 @@ class MemoryTab(JobTab):
         right = QWidget()
         grid = QGridLayout(right)
         grid.setContentsMargins(0, 0, 0, 0)
+        self.mc_label = QLabel()
+        grid.addWidget(self.mc_label, 3, 0, 1, 2)
+        grid.addWidget(self.status, 4, 0, 1, 2)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+        grid.setRowStretch(0, 1)
+        grid.setRowStretch(1, 3)
+        grid.setRowStretch(2, 2)
+        layout = QHBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(right, 1)
+        self._set_buttons()
+        yield True
+
         self.pattern_views = []
         strip = QHBoxLayout()
         for title, pattern in (("0", digits.ZERO), ("1", digits.ONE), ("2", digits.TWO),
@@ -333,11 +352,15 @@ class MemoryTab(JobTab):
         grid.addLayout(strip, 0, 0, 1, 2)
         self.hinton_view = ImagePreview("Hinton diagram of W", minimum=200)
         grid.addWidget(self.hinton_view, 1, 0)
+        yield True
+
         self.energy_plot = pg.PlotWidget(title="energy of the async recall")
         self.energy_plot.setLabel("bottom", "update")
         self.energy_plot.setLabel("left", "energy  -½ xᵀWx")
         self.energy_curve = self.energy_plot.plot(pen=pg.mkPen("#1b1b1f", width=1.5))
         grid.addWidget(self.energy_plot, 1, 1)
+        yield True
+
         self.mc_plot = pg.PlotWidget(title="Monte Carlo: share of trials failed")
         self.mc_plot.setYRange(0, 1.05)
         self.mc_plot.setXRange(-0.6, len(CASE_NAMES) - 0.4)
@@ -347,19 +370,7 @@ class MemoryTab(JobTab):
         self.mc_plot.addItem(self.mc_bars)
         self.mc_seed = pg.ScatterPlotItem(symbol="_", size=30, pen=pg.mkPen(SEED_COLOUR, width=3))
         self.mc_plot.addItem(self.mc_seed)
-        self.mc_label = QLabel()
         grid.addWidget(self.mc_plot, 2, 0, 1, 2)
-        grid.addWidget(self.mc_label, 3, 0, 1, 2)
-        grid.addWidget(self.status, 4, 0, 1, 2)
-        grid.setColumnStretch(0, 2)
-        grid.setColumnStretch(1, 3)
-        grid.setRowStretch(0, 1)
-        grid.setRowStretch(1, 3)
-        grid.setRowStretch(2, 2)
-        layout = QHBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addWidget(right, 1)
-        self._set_buttons()
 
     def _set_buttons(self) -> None:
         idle = not self.busy

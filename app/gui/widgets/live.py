@@ -69,8 +69,14 @@ class PaintCounter(QObject):
 class LiveArtView(QWidget):
     """The drawing as it trains (edges, polylines, nodes) over the error curve."""
 
-    def __init__(self, parent: QWidget | None = None, *, error_label: str = "epoch error"):
+    def __init__(
+        self, parent: QWidget | None = None, *, error_label: str = "epoch error",
+        error_plot: bool = True,
+    ):  # fmt: skip
+        """``error_plot=False`` leaves the error plot to :meth:`add_error_plot`, called
+        before the first frame (a tab built in several event-loop turns)."""
         super().__init__(parent)
+        self._error_label = error_label
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.canvas = pg.GraphicsLayoutWidget()
@@ -92,20 +98,28 @@ class LiveArtView(QWidget):
         )
         for item in (self.edges, self.lines, self.nodes):
             self.art.addItem(item)
+        self._error_clock = 0.0
+        self.paints = PaintCounter(self.canvas.viewport())
+        self.frames = 0
+        self.show_nodes = True
+        self._n_errors = -1
+        self.errors = None
+        if error_plot:
+            self.add_error_plot()
+
+    def add_error_plot(self) -> None:
+        """The error plot below the drawing (once)."""
+        if self.errors is not None:
+            return
         self.errors = self.canvas.addPlot(row=1, col=0)
-        self.errors.setLabel("left", error_label)
+        self.errors.setLabel("left", self._error_label)
         self.errors.setLabel("bottom", "epoch")
         self.errors.setMenuEnabled(False)
         self.error_curve = self.errors.plot(pen=pg.mkPen(ERROR_CURVE, width=2), symbol=None)
         # A fixed axis width: new tick labels do not re-lay out the whole canvas.
         self.errors.getAxis("left").setWidth(ERROR_AXIS_WIDTH)
-        self._error_clock = 0.0
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)
-        self.paints = PaintCounter(self.canvas.viewport())
-        self.frames = 0
-        self.show_nodes = True
-        self._n_errors = -1
 
     def set_colours(self, line: str, background: str, node: str | None = None) -> None:
         """Colours of the drawing; ``node`` None hides the nodes (a style without dots)."""
