@@ -97,21 +97,21 @@ def bundled_fonts() -> list[Path]:
 
 class LogosTab(JobTab):
     title = TITLE
+    staged = True
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         self.preset_name = DEFAULT_PRESET
         self.base_preset: Preset | None = None
         self.result: LogoResult | None = None
         self.last_frame: LogoFrame | None = None
-        self._build()
         self.pump = FramePump(self.runner, self._apply_frame)
         self.runner.result.connect(self._on_result)
-        key = self.presets.last_key()
-        if not (key and self.presets.select(key)):
-            self.presets.select(DEFAULT_PRESET)
+        self.build_in_steps(self._build(), staged)
 
-    def _build(self) -> None:
+    def _build(self):
+        """The tab's parts, one per ``yield``: the controls and the frame, the live
+        drawing, the error plot, and last the first preset."""
         from engines.som import SOFMParams
 
         controls = QWidget()
@@ -182,12 +182,9 @@ class LogosTab(JobTab):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.view = LiveArtView(error_label="training error")
-        self.view.nodes.setVisible(False)
         self.stats_label = QLabel()
         self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.text_clock = Control(TEXT_RATE)
-        right_layout.addWidget(self.view, 1)
         right_layout.addWidget(self.stats_label)
         right_layout.addWidget(self.status)
         splitter = QSplitter()
@@ -195,6 +192,19 @@ class LogosTab(JobTab):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         QVBoxLayout(self).addWidget(splitter)
+        yield True
+
+        self.view = LiveArtView(error_label="training error", error_plot=False)
+        self.view.nodes.setVisible(False)
+        right_layout.insertWidget(0, self.view, 1)
+        yield True
+
+        self.view.add_error_plot()
+        yield True
+
+        key = self.presets.last_key()
+        if not (key and self.presets.select(key)):
+            self.presets.select(DEFAULT_PRESET)
 
     # ------------------------------------------------------------------ presets
     def apply_preset(self, preset: Preset) -> None:
