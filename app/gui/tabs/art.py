@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -40,6 +39,7 @@ from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, recent_files, remember_file
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
+from app.gui.widgets.panels import side_panel
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control, JobRunner, run_engine
@@ -208,11 +208,7 @@ class ArtTab(JobTab):
         error plot, and last the first preset (which starts the previews)."""
         controls = QWidget()
         side = QVBoxLayout(controls)
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(380)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = side_panel(controls)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path
 from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
+from app.gui.widgets.panels import side_panel
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control, run_engine
@@ -174,11 +173,7 @@ class LogosTab(JobTab):
         side.addWidget(export_box)
         side.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(360)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = side_panel(controls, 360)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path, remember_file
 from app.gui.widgets.live import FramePump, polylines_xy
+from app.gui.widgets.panels import side_panel
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control, run_engine
@@ -324,11 +324,7 @@ class MapsTab(JobTab):
         side.addWidget(export_box)
         side.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(380)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = side_panel(controls)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -41,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.images import ImagePreview
+from app.gui.widgets.panels import side_panel
 from app.gui.workers import TEXT_RATE, Control, Note, run_engine
 
 TITLE = "Memory"
@@ -314,11 +313,7 @@ class MemoryTab(JobTab):
             ex.addWidget(b)
         side.addWidget(export_box)
         side.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(380)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = side_panel(controls)
 
         from engines.hopfield import digits
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, remember_file
 from app.gui.widgets.images import ImagePreview
+from app.gui.widgets.panels import side_panel
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from engines.errors import GasworksError
@@ -133,11 +132,7 @@ class WordsTab(JobTab):
         ex.addWidget(self.json_button)
         side.addWidget(export_box)
         side.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(380)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = side_panel(controls)
 
         right = QVBoxLayout()
         self.count_label = QLabel("—")
