@@ -39,7 +39,7 @@ from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, recent_files, remember_file
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
-from app.gui.widgets.panels import side_panel
+from app.gui.widgets.panels import export_buttons, sample_combo, side_panel
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control, JobRunner, run_engine
@@ -229,11 +229,7 @@ class ArtTab(JobTab):
 
         source_box = QGroupBox("Input")
         grid = QGridLayout(source_box)
-        self.sample_combo = QComboBox()
-        self.sample_combo.addItem("Sample…", None)
-        for name in SAMPLES:
-            self.sample_combo.addItem(name, f"sample:{name}")
-        self.sample_combo.activated.connect(self._on_sample)
+        self.sample_combo = sample_combo("Sample…", SAMPLES, self._on_sample)
         self.open_button = QPushButton("Open…")
         self.open_button.clicked.connect(self._ask_open)
         self.recent_button = QToolButton()
@@ -316,13 +312,7 @@ class ArtTab(JobTab):
         export_layout = QVBoxLayout(export_box)
         self.style_form = ParamsForm(ArtStyle, fields=STYLE_FIELDS)
         export_layout.addWidget(self.style_form)
-        buttons = QHBoxLayout()
-        self.png_button = QPushButton("Export PNG…")
-        self.svg_button = QPushButton("Export SVG…")
-        self.png_button.clicked.connect(lambda: self._ask_export("png"))
-        self.svg_button.clicked.connect(lambda: self._ask_export("svg"))
-        buttons.addWidget(self.png_button)
-        buttons.addWidget(self.svg_button)
+        buttons, self.png_button, self.svg_button = export_buttons(self._ask_export)
         export_layout.addLayout(buttons)
         plot = QFormLayout()
         self.plotter_check = QCheckBox("plotter-ready SVG (mm, merged, ordered)")

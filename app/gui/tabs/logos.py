@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path
 from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
-from app.gui.widgets.panels import side_panel
+from app.gui.widgets.panels import export_buttons, side_panel
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control, run_engine
@@ -162,13 +162,7 @@ class LogosTab(JobTab):
         export_layout = QVBoxLayout(export_box)
         self.style_form = ParamsForm(ArtStyle, fields=STYLE_FIELDS)
         export_layout.addWidget(self.style_form)
-        row = QHBoxLayout()
-        self.png_button = QPushButton("Export PNG…")
-        self.svg_button = QPushButton("Export SVG…")
-        self.png_button.clicked.connect(lambda: self._ask_export("png"))
-        self.svg_button.clicked.connect(lambda: self._ask_export("svg"))
-        row.addWidget(self.png_button)
-        row.addWidget(self.svg_button)
+        row, self.png_button, self.svg_button = export_buttons(self._ask_export)
         export_layout.addLayout(row)
         side.addWidget(export_box)
         side.addStretch(1)

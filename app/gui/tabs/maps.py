@@ -17,7 +17,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path, remember_file
 from app.gui.widgets.live import FramePump, polylines_xy
-from app.gui.widgets.panels import side_panel
+from app.gui.widgets.panels import export_buttons, sample_combo, side_panel
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control, run_engine
@@ -272,11 +271,7 @@ class MapsTab(JobTab):
         side = QVBoxLayout(controls)
         data_box = QGroupBox("Data")
         form = QFormLayout(data_box)
-        self.sample_combo = QComboBox()
-        self.sample_combo.addItem("File…", None)
-        for name in SAMPLES:
-            self.sample_combo.addItem(name, f"sample:{name}")
-        self.sample_combo.activated.connect(self._on_sample)
+        self.sample_combo = sample_combo("File…", SAMPLES, self._on_sample)
         self.open_button = QPushButton("Load CSV/NPY…")
         self.open_button.clicked.connect(self._ask_open)
         row = QHBoxLayout()
@@ -314,13 +309,8 @@ class MapsTab(JobTab):
         side.addWidget(map_box)
 
         export_box = QGroupBox("Export")
-        export_row = QHBoxLayout(export_box)
-        self.png_button = QPushButton("Export PNG…")
-        self.svg_button = QPushButton("Export SVG…")
-        self.png_button.clicked.connect(lambda: self._ask_export("png"))
-        self.svg_button.clicked.connect(lambda: self._ask_export("svg"))
-        export_row.addWidget(self.png_button)
-        export_row.addWidget(self.svg_button)
+        export_row, self.png_button, self.svg_button = export_buttons(self._ask_export)
+        export_box.setLayout(export_row)
         side.addWidget(export_box)
         side.addStretch(1)
 

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, remember_file
 from app.gui.widgets.images import ImagePreview
-from app.gui.widgets.panels import side_panel
+from app.gui.widgets.panels import sample_combo, side_panel
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.presets import PresetBar
 from engines.errors import GasworksError
@@ -82,11 +81,7 @@ class WordsTab(JobTab):
         side = QVBoxLayout(controls)
         page_box = QGroupBox("Page")
         form = QFormLayout(page_box)
-        self.sample_combo = QComboBox()
-        self.sample_combo.addItem("Sample…", None)
-        for name in SAMPLES:
-            self.sample_combo.addItem(name, f"sample:{name}")
-        self.sample_combo.activated.connect(self._on_sample)
+        self.sample_combo = sample_combo("Sample…", SAMPLES, self._on_sample)
         self.open_button = QPushButton("Open…")
         self.open_button.clicked.connect(self._ask_open)
         row = QHBoxLayout()
