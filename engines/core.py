@@ -1,15 +1,66 @@
 """The engine contract every iterative engine follows.
 
-An engine offers ``step(n) -> StepStats``, ``snapshot() -> Snapshot`` and ``done``; the shared
-:func:`run` loops ``step`` and hands snapshots to a callback, which the CLI uses for a
-progress bar, the GUI (from a worker thread) for live views and the tests for assertions.
+An engine is built as ``Engine(params=None, data=None, *, seed=0)``, offers
+``step(n) -> StepStats``, ``snapshot() -> Snapshot`` and ``done``; the shared :func:`run`
+loops ``step`` and hands snapshots to a callback, which the CLI uses for a progress bar, the
+studio (from a worker thread) for live views and the tests for assertions. Every engine's
+snapshot extends :class:`Snapshot`, so a front end reads progress, errors and the reason a
+run stopped the same way for every engine.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+#: Wall time one chunk of steps aims at when :func:`run` chooses the chunk size itself:
+#: short, so a callback that cancels or pauses acts at once and a GUI thread gets the
+#: interpreter often (compiled kernels hold the GIL).
+CHUNK_SECONDS = 0.001
+
+
+@dataclass(frozen=True, kw_only=True)
+class Snapshot:
+    """What every engine's snapshot holds, whatever else it adds.
+
+    Attributes
+    ----------
+    iteration : int
+        Updates done so far, in the unit of the engine's ``step`` (signals, epochs, neuron
+        updates, trials).
+    budget : int or None
+        The iteration the current run stops at (set by :func:`run`; None outside a run).
+    error_history : (K,) ndarray of float64
+        The engine's error after each completed epoch (or energy after each update).
+    done : bool
+        True once the engine stopped by itself (converged, target reached, budget spent).
+    stop_reason : str
+        Why it stopped ('' while it goes on).
+    """
+
+    iteration: int = 0
+    budget: int | None = None
+    error_history: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    done: bool = False
+    stop_reason: str = ""
+
+    @property
+    def fraction(self) -> float:
+        """Share of the run's budget done, in [0, 1] (1 when no budget is known)."""
+        if not self.budget:
+            return 1.0
+        return min(1.0, max(0.0, self.iteration / self.budget))
+
+    @property
+    def error(self) -> float:
+        """The last recorded error (NaN before the first)."""
+        history = self.error_history
+        return float(history[-1]) if len(history) else float("nan")
 
 
 @dataclass(frozen=True)
@@ -33,14 +84,26 @@ class Engine(Protocol):
     def snapshot(self) -> Any: ...
 
 
+#: A callback of a recipe or of :func:`run`: called with a snapshot; True cancels.
+Callback = Callable[[Any], bool | None]
+
+
+def with_budget(snapshot: Any, budget: int | None) -> Any:
+    """``snapshot`` with its ``budget`` set (a cheap copy: arrays are shared)."""
+    if isinstance(snapshot, Snapshot) and snapshot.budget != budget:
+        return dataclasses.replace(snapshot, budget=budget)
+    return snapshot
+
+
 def run(
     engine: Engine,
     budget: int,
-    callback: Callable[[Any], bool | None] | None = None,
+    callback: Callback | None = None,
     *,
-    every: int = 1,
+    every: int | None = None,
+    chunk_seconds: float = CHUNK_SECONDS,
 ) -> Any:
-    """Step ``engine`` up to ``budget`` updates, reporting a snapshot every ``every`` updates.
+    """Step ``engine`` up to ``budget`` updates, reporting snapshots to ``callback``.
 
     Parameters
     ----------
@@ -49,24 +112,42 @@ def run(
     budget : int
         Largest number of updates to run (the unit is the engine's own: signals, epochs...).
     callback : callable, optional
-        Called with a snapshot after each chunk of ``every`` updates; returning True cancels.
-    every : int
-        Updates per chunk; larger chunks mean fewer snapshots and less overhead.
+        Called with a snapshot after each chunk of updates; returning True cancels.
+    every : int, optional
+        Updates per chunk. By default the chunk adapts so that one takes about
+        ``chunk_seconds`` (only when there is a callback; without one the whole budget is
+        one call). The chunking never changes the result, only how often the callback runs.
 
     Returns
     -------
     snapshot
-        The engine's snapshot when the loop ended (budget spent, engine done, or cancelled).
+        The engine's snapshot when the loop ended (budget spent, engine done, or cancelled),
+        with ``budget`` set to the iteration the run aimed at.
     """
-    if budget < 0:
-        raise ValueError(f"budget must be >= 0, got {budget}")
-    if every < 1:
-        raise ValueError(f"every must be >= 1, got {every}")
+    from engines.validation import check_count
+
+    budget = check_count(budget, "budget")
+    if every is not None:
+        every = check_count(every, "every", minimum=1)
+    start = engine.snapshot().iteration if callback is not None else 0
+    adaptive = every is None
+    chunk = budget if adaptive and callback is None else (every or 1)
     remaining = budget
+    target = None
     while remaining > 0 and not engine.done:
-        chunk = min(every, remaining)
-        engine.step(chunk)
-        remaining -= chunk
-        if callback is not None and callback(engine.snapshot()):
-            break
-    return engine.snapshot()
+        n = min(max(chunk, 1), remaining)
+        t0 = time.perf_counter()
+        engine.step(n)
+        remaining -= n
+        if adaptive and callback is not None:
+            spent = time.perf_counter() - t0
+            if spent < chunk_seconds / 2:
+                chunk *= 2
+            elif spent > chunk_seconds * 2 and chunk > 1:
+                chunk //= 2
+        if callback is not None:
+            target = start + budget
+            if callback(with_budget(engine.snapshot(), target)):
+                break
+    snap = engine.snapshot()
+    return with_budget(snap, target if target is not None else snap.iteration + remaining)

@@ -29,3 +29,8 @@ class InputError(GasworksError):
 
 class PresetError(GasworksError):
     """A preset (or an override of one) is invalid; the message names the key."""
+
+
+class ParameterError(GasworksError):
+    """A parameter (seed, count, choice) given to an engine is out of range or of the wrong
+    type; the message names the parameter, the value and what is allowed."""

@@ -8,7 +8,6 @@ its owner's parameter type, so an unknown key or an out-of-range value is a
 
 from __future__ import annotations
 
-import importlib
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -19,15 +18,8 @@ from engines.errors import PresetError
 from engines.pipeline.params import PipelineParams
 from presets import DIRECTORY as PRESET_DIR
 
-#: Engine name → "module:Class" of its parameter type (imported only when used).
-ENGINE_PARAMS: dict[str, str] = {
-    "gng": "engines.gng.params:GNGParams",
-    "som": "engines.som.params:SOFMParams",
-    "words": "engines.words.params:WordParams",
-}
-#: Engine name → "module:Class" of its style type; engines not listed use ArtStyle.
-ENGINE_STYLES: dict[str, str] = {}
-DEFAULT_STYLE = "engines.art.style:ArtStyle"
+#: The type of every preset's ``[style]`` table.
+STYLE_TYPE = "engines.art.style:ArtStyle"
 
 
 class TextParams(BaseModel):
@@ -65,30 +57,30 @@ class Preset(BaseModel):
     def _typed_tables(cls, values: Any) -> Any:
         if not isinstance(values, dict):
             return values
+        from engines import registry
+
         engine = values.get("engine")
-        if engine is not None and engine not in ENGINE_PARAMS:
+        if engine is not None and engine not in registry.engines():
             raise ValueError(
-                f"engine: unknown engine {engine!r}; available: {', '.join(sorted(ENGINE_PARAMS))}"
+                f"engine: unknown engine {engine!r}; available: {', '.join(registry.engines())}"
             )
         out = dict(values)
-        for key, registry in (("engine_params", ENGINE_PARAMS), ("style", ENGINE_STYLES)):
+        for key in ("engine_params", "style"):
             table = out.get(key)
             if engine is None:
                 if table:
                     raise ValueError(f"{key}: a preset without 'engine' cannot have [{key}]")
                 continue
-            model = _import(registry.get(engine, DEFAULT_STYLE if key == "style" else None))
+            if key == "style":
+                model = registry.load_target(STYLE_TYPE)
+            else:
+                model = registry.params_type(engine)
             try:
                 out[key] = model.model_validate(table or {})
             except ValidationError as exc:
                 # Re-raised as one message whose lines keep the table's name in each key.
                 raise ValueError(_TABLE_ERROR + format_validation_error(exc, model, key)) from None
         return out
-
-
-def _import(target: str) -> type[BaseModel]:
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
 
 
 _TABLE_ERROR = "table errors:\n"

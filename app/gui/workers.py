@@ -1,9 +1,12 @@
 """Jobs off the GUI thread: a generator function run in a ``QThread``, yielding snapshots.
 
-A job is a generator function whose first argument is a :class:`Control`. It calls
+A job is a function whose first argument is a :class:`Control`. It calls
 ``control.checkpoint()`` between steps (which blocks while paused and raises
-:class:`Cancelled` once cancelled) and yields a payload whenever ``control.due()`` says a
-report is due, at most about 30 times a second; its ``return`` value is the result.
+:class:`Cancelled` once cancelled) and hands a payload to the view whenever
+``control.due()`` says a report is due (by ``yield`` in a generator job, or
+``control.send``); its return value is the result. Engine work is never written here:
+:func:`recipe_job` runs a registry recipe with a callback that does all of this, so the
+studio computes exactly what the command line computes.
 
 A :class:`JobRunner` owns the jobs of one tab. Each start bumps its generation counter;
 signals of an older generation (a superseded or cancelled run) are dropped, so a late
@@ -32,9 +35,6 @@ REPORT_RATE = 30.0
 #: Updates per second of the figures written beside a live view (labels, progress bars):
 #: enough to read, and each relayout costs the GUI thread far more than a plot update.
 TEXT_RATE = 5.0
-#: Wall time one chunk of engine steps aims at: short, so cancel and pause act at once and
-#: the GUI thread gets the interpreter often (the compiled kernels hold the GIL).
-CHUNK_SECONDS = 0.001
 #: How long closing the window waits for running jobs to stop, in seconds.
 CLOSE_TIMEOUT = 5.0
 
@@ -62,6 +62,9 @@ class Control:
         self._last = -float("inf")
         self._wanted = threading.Event()
         self._pulled = False
+        #: Hands a payload to the view; the worker thread sets it (a job may call it from
+        #: inside a recipe's callback, where it cannot ``yield``).
+        self.send: Callable[[Any], None] = lambda payload: None
 
     @property
     def cancelled(self) -> bool:
@@ -112,39 +115,31 @@ class Control:
         return False
 
 
-def run_engine(
-    control: Control,
-    engine: Any,
-    budget: int,
-    *,
-    report: Callable[[Any, float], Any] | None = None,
-    min_chunk: int = 1,
-    chunk_seconds: float = CHUNK_SECONDS,
-) -> Generator[Any, None, Any]:
-    """Step any engine of the engine contract through ``budget`` updates, as a job body.
+def recipe_callback(control: Control, send: Callable[[Any], None], frame=None):
+    """The callback a recipe gets in the studio: it blocks while paused, raises
+    :class:`Cancelled` once cancelled, and hands ``frame(snapshot)`` (or the snapshot) to
+    ``send`` whenever the view is due a new one. The snapshot is only turned into a frame
+    when it will be drawn, so the live view costs the engine little."""
 
-    The chunk of updates per ``step`` call adapts so one chunk takes about
-    ``chunk_seconds``; a snapshot is taken only when a report is due, so the live view
-    costs the engine little. Yields ``report(snapshot, fraction_done)`` (default: the
-    tuple) and returns the final snapshot.
-    """
-    report = report or (lambda snap, fraction: (snap, fraction))
-    done = 0
-    chunk = max(1, min_chunk)
-    while done < budget and not engine.done:
+    def callback(snapshot: Any) -> bool:
         control.checkpoint()
-        n = min(chunk, budget - done)
-        t0 = time.perf_counter()
-        engine.step(n)
-        spent = time.perf_counter() - t0
-        done += n
-        if spent < chunk_seconds / 2:
-            chunk = chunk * 2
-        elif spent > chunk_seconds * 2 and chunk > min_chunk:
-            chunk = max(min_chunk, chunk // 2)
         if control.due():
-            yield report(engine.snapshot(), done / budget if budget else 1.0)
-    return engine.snapshot()
+            send(frame(snapshot) if frame is not None else snapshot)
+        return False
+
+    return callback
+
+
+def recipe_job(control: Control, recipe, source, params, *, frame=None, then=None, **options):
+    """A job body running one registry recipe (a function or a registry job name)."""
+    if isinstance(recipe, str):
+        from engines.registry import job
+
+        recipe = job(recipe).load("recipe")
+    callback = recipe_callback(control, control.send, frame)
+    result = recipe(source, params, callback=callback, **options)
+    control.checkpoint()
+    return then(result) if then is not None else result
 
 
 def describe_error(exc: BaseException) -> str:
@@ -175,6 +170,7 @@ class _Thread(QThread):
 
     def run(self) -> None:  # the worker thread
         gen = self.generation
+        self.control.send = lambda payload: self.yielded.emit(gen, payload)
         try:
             body = self._function(self.control, *self._args, **self._kwargs)
             if not isinstance(body, Generator):
@@ -250,6 +246,10 @@ class JobRunner(QObject):
         thread.start()
         self.state_changed.emit("running")
         return self.generation
+
+    def start_recipe(self, recipe, source, params, **kwargs) -> int:
+        """Run a registry recipe through :func:`recipe_job` (see there)."""
+        return self.start(recipe_job, recipe, source, params, **kwargs)
 
     def toggle_pause(self) -> None:
         if self._thread is None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from app.gui.widgets.files import ask_save_path
 from app.gui.widgets.messages import StatusLine
-from app.gui.workers import JobRunner, describe_error
+from app.gui.workers import JobRunner, describe_error, recipe_job
 
 
 class JobTab(QWidget):
@@ -70,6 +70,15 @@ class JobTab(QWidget):
         self.status.set_fraction(0.0)
         self.job_started_at = time.perf_counter()
         return self.runner.start(function, *args, **kwargs)
+
+    def start_recipe(self, recipe, source, params, *, frame=None, then=None, **options) -> int:
+        """Run a registry recipe (a function or a job name) off the GUI thread.
+
+        ``frame(snapshot)`` makes what the live view draws; ``then(result)`` runs in the
+        worker after the recipe and its value is what ``runner.result`` emits.
+        """
+        return self.start_job(recipe_job, recipe, source, params, frame=frame, then=then,
+                              **options)  # fmt: skip
 
     def cancel(self) -> None:
         self.runner.cancel()

@@ -73,7 +73,9 @@ def test_start_nodes_cannot_exceed_max_nodes():
 
 
 def test_registered_for_presets():
-    assert presets.ENGINE_PARAMS["gng"] == "engines.gng.params:GNGParams"
+    from engines import registry
+
+    assert registry.params_type("gng") is GNGParams
     preset = presets.validate_preset(
         {"name": "t", "engine": "gng", "engine_params": {"max_nodes": 2400, "step": 0.2}}
     )
