@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engines.art.plotter import PlotterOptions, write_plotter_svg
 from engines.errors import display_name
 
 #: File endings treated as images when a folder is given; anything else is skipped.
@@ -25,17 +26,6 @@ IMAGE_SUFFIXES = frozenset(
 )  # fmt: skip
 FORMATS = ("svg", "png")
 MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class PlotterOptions:
-    """Page layout for plotter-ready SVG (``--page`` and friends)."""
-
-    page_mm: tuple[float, float]
-    margin_mm: float
-    pen_mm: float
-    element: str = "path"
-    vpype: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,26 +143,6 @@ def render_job(job: Job) -> dict[str, Any]:
         timings={k: round(v, 3) for k, v in timings.items()},
         seconds=round(time.perf_counter() - start, 3),
     )
-
-
-def write_plotter_svg(drawing, path: Path, options: PlotterOptions, title: str) -> dict:
-    """Write the plotter SVG (through vpype when asked); return its pen-travel figures."""
-    from engines.art.plotter import plotter_drawing, plotter_svg_text
-    from engines.atomic import atomic_write_text
-
-    result = plotter_drawing(drawing, options.page_mm, options.margin_mm, options.pen_mm)
-    text = plotter_svg_text(result, element=options.element, title=title)
-    if options.vpype:
-        from app.vpype_bridge import through_vpype
-
-        text = through_vpype(text, options.page_mm)
-    atomic_write_text(path, text)
-    b, a = result.before, result.after
-    return {
-        "pen_lifts_before": b.strokes, "pen_lifts_after": a.strokes,
-        "pen_up_mm_before": round(b.pen_up_mm, 1), "pen_up_mm_after": round(a.pen_up_mm, 1),
-        "pen_down_mm": round(a.pen_down_mm, 1),
-    }  # fmt: skip
 
 
 def _init_worker() -> None:

@@ -153,15 +153,14 @@ def render(
 
 
 def _plotter_options(page, margin, landscape, pen, element, use_vpype):
-    from app.batch import PlotterOptions
-    from engines.art.plotter import parse_length_mm, parse_page
+    from engines.art.plotter import PlotterOptions, parse_length_mm, parse_page
 
     if page is None:
         if use_vpype or landscape:
             raise ValueError("--vpype and --landscape need --page")
         return None
     if use_vpype:
-        from app.vpype_bridge import vpype_available
+        from engines.art.vpype_bridge import vpype_available
 
         if not vpype_available():
             raise ValueError("--vpype needs vpype: pip install 'gasworks[plotter]'")

@@ -168,3 +168,35 @@ def plotter_svg_text(result: PlotterResult, *, element: str = "path", title: str
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class PlotterOptions:
+    """Page layout for plotter-ready SVG (``--page`` and friends, the studio's export)."""
+
+    page_mm: tuple[float, float]
+    margin_mm: float = 10.0
+    pen_mm: float = 0.3
+    element: str = "path"
+    vpype: bool = False
+
+
+def write_plotter_svg(
+    drawing: Drawing, path, options: PlotterOptions, title: str, *, overwrite: bool = True
+) -> dict:
+    """Write the plotter SVG (through vpype when asked); return its pen-travel figures."""
+    from engines.atomic import atomic_write_text
+
+    result = plotter_drawing(drawing, options.page_mm, options.margin_mm, options.pen_mm)
+    text = plotter_svg_text(result, element=options.element, title=title)
+    if options.vpype:
+        from engines.art.vpype_bridge import through_vpype
+
+        text = through_vpype(text, options.page_mm)
+    atomic_write_text(path, text, overwrite=overwrite)
+    b, a = result.before, result.after
+    return {
+        "pen_lifts_before": b.strokes, "pen_lifts_after": a.strokes,
+        "pen_up_mm_before": round(b.pen_up_mm, 1), "pen_up_mm_after": round(a.pen_up_mm, 1),
+        "pen_down_mm": round(a.pen_down_mm, 1),
+    }  # fmt: skip
