@@ -77,11 +77,11 @@ class JobKind:
 
 JOBS: tuple[JobKind, ...] = (
     JobKind("gng-art", "Growing Neural Gas art", "gng", "engines.gng.params:GNGParams",
-            "engines.render:render_input", "engines.render:RenderResult",
+            "engines.gng.art:render", "engines.render:RenderResult",
             "engines.render:export_render", "engines.gng:warm_up", art=True,
             command="render", tab="art"),
     JobKind("som-art", "Self-Organizing Map art", "som", "engines.som.params:SOFMParams",
-            "engines.render:render_input", "engines.render:RenderResult",
+            "engines.som.art:render", "engines.render:RenderResult",
             "engines.render:export_render", "engines.som:warm_up", art=True,
             command="render", tab="art"),
     JobKind("logo", "SOFM text logo", "som", "engines.som.params:SOFMParams",

@@ -1,32 +1,30 @@
-"""Preset + input → trained engine → drawing: what ``gasworks render`` does for one input.
+"""Preset + input → trained engine → drawing: the art recipe, for every art engine.
 
-Front ends (the batch runner, the GUI) call :func:`render_input`; it knows nothing of files
-or progress bars beyond an optional callback.
+Each art engine has a small module (``engines.gng.art``, ``engines.som.art``) with how it
+trains on points, how a snapshot looks while it trains (``mesh``) and how the result is
+drawn; :func:`render_art` is the body they share, :func:`render_input` picks the engine a
+preset names through the registry, and :func:`export_render` writes the result. The batch
+runner, the studio and scripts call these, so they make the same files.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from engines.art import ArtStyle, Drawing, graph_drawing
-from engines.core import run
-from engines.errors import GasworksError, InputError
+from engines.art import ArtStyle, Drawing
+from engines.art.plotter import PlotterOptions
+from engines.core import Callback
+from engines.errors import GasworksError, InputError, display_name
 from engines.pipeline import PipelineResult, render_text, run_pipeline
 from engines.presets import Preset
+from engines.validation import check_seed
 
 TEXT_PREFIX = "text:"
-#: Snapshots reported per epoch to a progress callback.
-REPORTS_PER_EPOCH = 10
-#: Automatic epoch count: enough signals to grow every node, plus this share.
-AUTO_EPOCH_MARGIN = 1.25
-AUTO_EPOCHS_RANGE = (5, 200)
 
 
 @dataclass(frozen=True)
@@ -40,20 +38,9 @@ class RenderResult:
     epochs: int
     seed: int
     timings: dict[str, float]
-    #: Figures of the drawing itself (continuous strokes: strokes, share of line on ink).
-    drawing_stats: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def stats(self) -> dict[str, Any]:
-        snap = self.snapshot
-        return {
-            "points": int(self.pipeline.points.shape[0]),
-            "nodes": len(snap.nodes),
-            "edges": len(snap.edges),
-            "epochs": self.epochs,
-            "error": float(snap.error),
-            **self.drawing_stats,
-        }
+    #: Figures for the manifest: points, the engine's own (nodes, units...), epochs, error,
+    #: and those of the drawing itself (continuous strokes: strokes, share of line on ink).
+    stats: dict[str, Any] = field(default_factory=dict)
 
 
 def is_text_source(source: str | Path) -> bool:
@@ -70,18 +57,76 @@ def run_input_pipeline(source: str | Path, preset: Preset) -> PipelineResult:
     return run_pipeline(source, preset.pipeline)
 
 
-def auto_epochs(n_points: int, max_nodes: int, n_iter_before_neuron_added: int) -> int:
-    """Epochs that give the network time to grow all its nodes, with a margin."""
-    signals = max_nodes * n_iter_before_neuron_added * AUTO_EPOCH_MARGIN
-    lo, hi = AUTO_EPOCHS_RANGE
-    return int(min(hi, max(lo, math.ceil(signals / max(n_points, 1)))))
-
-
 def image_bounds(result: PipelineResult) -> tuple[float, float, float, float]:
     """The input image's extent in point coordinates, so art keeps the picture's frame."""
     h, w = result.image_size
     s = result.params.scale
     return (0.0, -(h - 1) * s, (w - 1) * s, 0.0)
+
+
+class ArtEngine(Protocol):
+    """What an art engine's module offers (``engines.gng.art``, ``engines.som.art``)."""
+
+    def train(self, points: np.ndarray, preset: Preset, *, seed: int, epochs: int | None,
+              callback: Callback | None) -> tuple[Any, int]: ...  # fmt: skip
+
+    def mesh(self, snapshot: Any, style: ArtStyle, *, bounds, name: str) -> Drawing: ...
+
+    def draw(self, snapshot: Any, style: ArtStyle, pipeline: PipelineResult, *,
+             name: str) -> tuple[Drawing, dict[str, Any]]: ...  # fmt: skip
+
+    def figures(self, snapshot: Any) -> dict[str, Any]: ...
+
+
+def art_engine(engine: str | None) -> ArtEngine:
+    """The art module of ``engine``, found through the registry."""
+    import importlib
+
+    from engines.registry import art_job
+
+    return importlib.import_module(art_job(engine).recipe.partition(":")[0])
+
+
+def checked_points(source: str | Path, result: PipelineResult) -> np.ndarray:
+    """The pipeline's points, or an InputError naming the source when there are too few."""
+    n_points = int(result.points.shape[0])
+    if n_points < 2:
+        raise InputError(
+            source,
+            f"the pipeline found {n_points} foreground pixel(s); the image may be blank or "
+            "lighter than its threshold everywhere (try pipeline.invert or a higher offset)",
+        )
+    return result.points
+
+
+def render_art(
+    art: ArtEngine,
+    source: str | Path,
+    preset: Preset,
+    *,
+    seed: int | None = None,
+    epochs: int | None = None,
+    callback: Callback | None = None,
+    pipeline: PipelineResult | None = None,
+) -> RenderResult:
+    """Pipeline → train ``art``'s engine → drawing: the body of every art recipe.
+
+    ``pipeline`` is the input's pipeline result when the caller already has it (the
+    studio's previews); it must come from the same source and preset.
+    """
+    t0 = time.perf_counter()
+    result = pipeline if pipeline is not None else run_input_pipeline(source, preset)
+    points = checked_points(source, result)
+    t1 = time.perf_counter()
+    seed = check_seed(preset.seed if seed is None else seed)
+    snapshot, epochs = art.train(points, preset, seed=seed, epochs=epochs, callback=callback)
+    t2 = time.perf_counter()
+    style = preset.style or ArtStyle()
+    drawing, drawing_stats = art.draw(snapshot, style, result, name=preset.name)
+    timings = {"pipeline": t1 - t0, "train": t2 - t1, "draw": time.perf_counter() - t2}
+    stats = {"points": int(points.shape[0]), **art.figures(snapshot), "epochs": epochs,
+             "error": snapshot.error, **drawing_stats}  # fmt: skip
+    return RenderResult(drawing, style, result, snapshot, epochs, seed, timings, stats)
 
 
 def render_input(
@@ -90,69 +135,64 @@ def render_input(
     *,
     seed: int | None = None,
     epochs: int | None = None,
-    callback: Callable[[Any], bool | None] | None = None,
+    callback: Callback | None = None,
+    pipeline: PipelineResult | None = None,
 ) -> RenderResult:
-    """Render one input with a GNG preset.
+    """Render one input with an art preset (any art engine of the registry).
 
     Parameters
     ----------
     source : str or Path
         A file, ``sample:NAME`` or ``text:WORDS``.
     preset : Preset
-        Must name ``engine = "gng"``.
+        Its ``engine`` must be an art engine (``gng``, ``som``).
     seed, epochs : int, optional
-        Override the preset's (epochs default to the preset's, else chosen automatically).
+        Override the preset's (epochs default to the preset's, else the recipe chooses).
     callback : callable, optional
-        Receives engine snapshots during training; returning True cancels (the drawing is
-        made from the graph reached so far).
+        Receives engine snapshots during training; returning True stops training early
+        (the drawing is made from what was reached).
 
     Raises
     ------
     InputError
         The input cannot be read, or yields no foreground points.
+    GasworksError
+        The preset's engine makes no art.
     """
-    from engines.gng import GrowingNeuralGas
+    return art_engine(preset.engine).render(
+        source, preset, seed=seed, epochs=epochs, callback=callback, pipeline=pipeline
+    )
 
-    if preset.engine != "gng":
-        raise GasworksError(f"preset {preset.name!r} uses engine {preset.engine!r}, not 'gng'")
-    t0 = time.perf_counter()
-    result = run_input_pipeline(source, preset)
-    n_points = int(result.points.shape[0])
-    if n_points < 2:
-        raise InputError(
-            source,
-            f"the pipeline found {n_points} foreground pixel(s); the image may be blank or "
-            "lighter than its threshold everywhere (try pipeline.invert or a higher offset)",
-        )
-    t1 = time.perf_counter()
-    params = preset.engine_params
-    seed = preset.seed if seed is None else seed
-    if epochs is None:
-        epochs = preset.epochs or auto_epochs(
-            n_points, params.max_nodes, params.n_iter_before_neuron_added
-        )
-    gng = GrowingNeuralGas(params, data=result.points, seed=seed)
-    per_epoch = gng.signals_per_epoch
-    every = max(1, per_epoch // REPORTS_PER_EPOCH) if callback else per_epoch
-    snapshot = run(gng, epochs * per_epoch, callback, every=every)
-    t2 = time.perf_counter()
-    style = preset.style or ArtStyle()
-    drawing_stats: dict[str, Any] = {}
-    if style.stroke == "continuous":
-        from engines.stroke import continuous_drawing, ink_map, stroke_stats
 
-        ink = ink_map(result.binary, result.params.scale)
-        drawing, _ = continuous_drawing(
-            snapshot.nodes, snapshot.edges, style, ink=ink, bounds=image_bounds(result),
-            name=preset.name,
-        )  # fmt: skip
-        drawing_stats = stroke_stats(drawing, ink)
+def art_title(source: str | Path, preset_name: str) -> str:
+    """The title written into an art file's metadata."""
+    return f"{source_stem(source)} · gasworks {preset_name}"
+
+
+def export_render(
+    result: RenderResult,
+    path: str | Path,
+    *,
+    overwrite: bool = True,
+    title: str = "",
+    plotter: PlotterOptions | None = None,
+) -> dict[str, Any]:
+    """Write a render to ``path`` by its suffix: .svg (plotter-ready with ``plotter``) or
+    .png. Returns figures of what was written (pen travel for plotter SVG)."""
+    from engines.art import write_png, write_svg
+    from engines.art.plotter import write_plotter_svg
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".svg" and plotter is not None:
+        return write_plotter_svg(result.drawing, path, plotter, title, overwrite=overwrite)
+    if suffix == ".svg":
+        write_svg(result.drawing, path, result.style, title=title, overwrite=overwrite)
+    elif suffix == ".png":
+        write_png(result.drawing, path, result.style, overwrite=overwrite)
     else:
-        drawing = graph_drawing(
-            snapshot.nodes, snapshot.edges, style, bounds=image_bounds(result), name=preset.name
-        )
-    timings = {"pipeline": t1 - t0, "train": t2 - t1, "draw": time.perf_counter() - t2}
-    return RenderResult(drawing, style, result, snapshot, epochs, seed, timings, drawing_stats)
+        raise GasworksError(f"{display_name(path)}: the file must end in .png or .svg")
+    return {}
 
 
 def source_stem(source: str | Path) -> str:
