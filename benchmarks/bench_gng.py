@@ -84,7 +84,7 @@ def main() -> None:
     counts = []
     while gng.snapshot().epoch < EPOCHS:
         counts.append(gng.snapshot().n_nodes)
-        gng.step(min(100, total_signals - gng.snapshot().n_signals))
+        gng.step(min(100, total_signals - gng.snapshot().iteration))
     assert np.array_equal(gng.snapshot().nodes, snap.nodes), "stepped run differs"
     per_signal_count = np.repeat(np.array(counts, dtype=np.int64), 100)[:total_signals]
     rng = np.random.default_rng(args.seed)

@@ -46,22 +46,27 @@ Beyond NeuPy (all off by default, so a NeuPy recipe runs unchanged):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from engines.core import StepStats
+from engines.core import Snapshot, StepStats
 from engines.gng import _kernels as K
 from engines.gng._border import outline_mask
 from engines.gng.params import GNGParams
+from engines.validation import check_count, check_seed
 
 #: Edges per node the adjacency rows hold at first (they double when one is full).
 INITIAL_MAX_DEGREE = 16
 
 
-@dataclass(frozen=True)
-class GNGSnapshot:
+@dataclass(frozen=True, kw_only=True)
+class GNGSnapshot(Snapshot):
     """A frozen copy of the network, nodes in creation order.
+
+    Besides the fields of :class:`~engines.core.Snapshot` (``iteration`` = signals presented
+    over the whole run, ``error_history`` = mean winner distance of each completed epoch,
+    ``done`` and ``stop_reason`` from the stop rule):
 
     Attributes
     ----------
@@ -79,16 +84,9 @@ class GNGSnapshot:
         Completed epochs.
     n_updates : int
         Signals that updated the network (not skipped), over the whole run.
-    n_signals : int
-        Signals presented over the whole run.
     signal : int
         Signals presented in the current, unfinished epoch.
     signals_per_epoch : int
-    epoch_errors : (epoch,) ndarray of float64
-        Mean winner distance of each completed epoch.
-    done : bool
-    stop_reason : str
-        Why training stopped ('' while it goes on).
     """
 
     nodes: np.ndarray
@@ -98,12 +96,13 @@ class GNGSnapshot:
     ids: np.ndarray
     epoch: int
     n_updates: int
-    n_signals: int
     signal: int
     signals_per_epoch: int
-    epoch_errors: np.ndarray = field(repr=False)
-    done: bool = False
-    stop_reason: str = ""
+
+    @property
+    def n_signals(self) -> int:
+        """Signals presented over the whole run (the same as ``iteration``)."""
+        return self.iteration
 
     @property
     def n_nodes(self) -> int:
@@ -112,11 +111,6 @@ class GNGSnapshot:
     @property
     def n_edges(self) -> int:
         return int(self.edges.shape[0])
-
-    @property
-    def error(self) -> float:
-        """The last completed epoch's error (NaN before the first)."""
-        return float(self.epoch_errors[-1]) if self.epoch_errors.size else float("nan")
 
 
 class GrowingNeuralGas:
@@ -128,8 +122,10 @@ class GrowingNeuralGas:
         Defaults to ``GNGParams()`` (NeuPy's defaults).
     data : (P, 2) array_like of float, optional
         Points to learn; may also be given later to :meth:`set_data` or :meth:`train`.
-    seed : int
-        Seeds the engine's own generator. Same seed, params and data → the same graph.
+    seed : int, keyword-only
+        Seeds the engine's own generator, 0 to 2**32 − 1 (else
+        :class:`~engines.errors.ParameterError`). Same seed, params and data → the same
+        graph, however the signals are split into ``step`` calls.
 
     Examples
     --------
@@ -142,16 +138,15 @@ class GrowingNeuralGas:
         self,
         params: GNGParams | None = None,
         data: np.ndarray | None = None,
+        *,
         seed: int = 0,
     ):
         if params is None:
             params = GNGParams()
         if not isinstance(params, GNGParams):
             raise TypeError(f"params must be a GNGParams, got {type(params).__name__}")
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         self.params = params
-        self.seed = int(seed)
+        self.seed = check_seed(seed)
         self._rng = np.random.default_rng(self.seed)
         self._cfg = K.Config(
             step=float(params.step),
@@ -259,8 +254,7 @@ class GrowingNeuralGas:
             mean winner distance so far in the current epoch (the last epoch's when the
             current one has just started).
         """
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-            raise ValueError(f"n must be a non-negative integer, got {n!r}")
+        n = check_count(n, "n")
         if data is not None:
             self.set_data(data)
         if self._signals is None:
@@ -304,8 +298,7 @@ class GrowingNeuralGas:
         -------
         GNGSnapshot
         """
-        if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
-            raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+        epochs = check_count(epochs, "epochs")
         if points is not None:
             self.set_data(points)
         if self._signals is None:
@@ -363,10 +356,8 @@ class GrowingNeuralGas:
                 ids=np.zeros(0, dtype=np.int64),
                 epoch=0,
                 n_updates=0,
-                n_signals=0,
                 signal=0,
                 signals_per_epoch=0,
-                epoch_errors=np.zeros(0),
             )
         weights = self._snapped_weights() if self.params.border_snap else st.weights
         nodes, edges, errors, ages, ids = graph_arrays(st, weights)
@@ -378,10 +369,10 @@ class GrowingNeuralGas:
             ids=ids,
             epoch=self._epoch,
             n_updates=int(st.si[K.N_UPDATES]),
-            n_signals=self._n_signals,
             signal=self._pos,
             signals_per_epoch=self.signals_per_epoch,
-            epoch_errors=np.array(self._epoch_errors, dtype=np.float64),
+            iteration=self._n_signals,
+            error_history=np.array(self._epoch_errors, dtype=np.float64),
             done=self.done,
             stop_reason=self._stop_reason,
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engines.core import StepStats, run
+from engines.core import Snapshot, StepStats, run
+from engines.errors import ParameterError
 from engines.gng import GNGParams, GNGSnapshot, GrowingNeuralGas, warm_up
 from engines.gng import _kernels as K
 from engines.gng import engine as engine_module
@@ -50,7 +51,7 @@ def test_matches_numpy_reference(blob_points, settings):
         np.testing.assert_array_equal(snap.edges, edges)
         np.testing.assert_array_equal(snap.ages, ages)
         np.testing.assert_allclose(snap.errors, errors, rtol=1e-10, atol=1e-300)
-        assert snap.epoch_errors[-1] == pytest.approx(err, rel=1e-12)
+        assert snap.error_history[-1] == pytest.approx(err, rel=1e-12)
         assert snap.n_updates == n_updates
         assert snap.ids.max() + 1 == n_born
     born, alive = int(snap.ids.max()) + 1, snap.n_nodes
@@ -75,7 +76,7 @@ def test_matches_reference_through_degree_growth_and_renormalisation(blob_points
     np.testing.assert_array_equal(snap.edges, edges)
     np.testing.assert_array_equal(snap.ages, ages)
     np.testing.assert_allclose(snap.errors, errors, rtol=1e-9, atol=1e-300)
-    assert snap.epoch_errors[-1] == pytest.approx(err, rel=1e-12)
+    assert snap.error_history[-1] == pytest.approx(err, rel=1e-12)
 
 
 def test_grid_search_finds_the_true_nearest_two(ring_points):
@@ -129,7 +130,7 @@ def test_same_seed_same_graph_other_seed_other_graph(ring_points):
     a = GrowingNeuralGas(params, ring_points, seed=7).train(epochs=2)
     b = GrowingNeuralGas(params, ring_points, seed=7).train(epochs=2)
     c = GrowingNeuralGas(params, ring_points, seed=8).train(epochs=2)
-    for name in ("nodes", "edges", "errors", "ages", "ids", "epoch_errors"):
+    for name in ("nodes", "edges", "errors", "ages", "ids", "error_history"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
     assert a.nodes.shape != c.nodes.shape or not np.array_equal(a.nodes, c.nodes)
 
@@ -144,7 +145,7 @@ def test_continuation_equals_one_run(ring_points):
     assert again.epoch == 5 and again.n_updates == whole.n_updates
     np.testing.assert_array_equal(again.nodes, whole.nodes)
     np.testing.assert_array_equal(again.edges, whole.edges)
-    np.testing.assert_array_equal(again.epoch_errors, whole.epoch_errors)
+    np.testing.assert_array_equal(again.error_history, whole.error_history)
     # odd-sized steps that straddle epochs give the same graph too
     stepped = GrowingNeuralGas(params, seed=2)
     stepped.set_data(ring_points)
@@ -165,8 +166,11 @@ def test_step_stats_and_snapshot_fields(ring_points):
     assert (stats.steps, stats.iteration) == (300, 300)
     assert stats.error > 0
     snap = gng.snapshot()
-    assert isinstance(snap, GNGSnapshot)
+    assert isinstance(snap, GNGSnapshot) and isinstance(snap, Snapshot)
     assert (snap.epoch, snap.signal, snap.signals_per_epoch) == (0, 300, p)
+    assert snap.iteration == snap.n_signals == 300 and snap.budget is None
+    assert snap.error_history.dtype == np.float64 and snap.error_history.shape == (0,)
+    assert not snap.done and snap.stop_reason == ""
     assert snap.nodes.dtype == np.float32 and snap.nodes.shape == (snap.n_nodes, 2)
     assert snap.edges.dtype == np.int64 and snap.edges.shape == (snap.n_edges, 2)
     assert snap.errors.shape == (snap.n_nodes,) and snap.ages.shape == (snap.n_edges,)
@@ -174,9 +178,55 @@ def test_step_stats_and_snapshot_fields(ring_points):
     assert np.isnan(snap.error)
     gng.step(p - 300)
     snap2 = gng.snapshot()
-    assert snap2.epoch == 1 and snap2.epoch_errors.shape == (1,) and snap2.error > 0
+    assert snap2.epoch == 1 and snap2.error_history.shape == (1,) and snap2.error > 0
     snap2.nodes[0] = 99.0  # a snapshot is a copy
     assert gng.snapshot().nodes[0, 0] != 99.0
+
+
+# On ring_points, with seed 5: the target error is reached at the end of the second epoch.
+STOPS_IN_EPOCH_TWO = dict(
+    max_nodes=60, n_iter_before_neuron_added=40, max_edge_age=30, border_weight=1,
+    target_error=0.03,
+)  # fmt: skip
+
+
+def _graph(snap):
+    return snap.nodes, snap.edges, snap.errors, snap.ages, snap.ids, snap.error_history
+
+
+def _counters(snap):
+    return snap.iteration, snap.epoch, snap.n_updates, snap.done, snap.stop_reason
+
+
+@pytest.mark.parametrize(
+    ("params", "stops"),
+    [
+        (GNGParams(**CHURN), False),
+        (GNGParams(**STOPS_IN_EPOCH_TWO), True),
+    ],
+)
+def test_run_chunking_never_changes_the_graph(ring_points, params, stops, monkeypatch):
+    """run() with adaptive chunks, with every=7 and one step(budget) give the same graph.
+
+    3.5 epochs' worth of signals: chunks straddle epochs, insertions, removals, adjacency
+    growth (rows start at 4 edges) and, in the second case, the stop rule.
+    """
+    monkeypatch.setattr(engine_module, "INITIAL_MAX_DEGREE", 2)
+    budget = 7 * ring_points.shape[0] // 2
+    whole = GrowingNeuralGas(params, ring_points, seed=5)
+    whole.step(budget)
+    expected = whole.snapshot()
+    assert whole._state.adj.shape[1] > 4 and expected.done == stops
+    calls = []
+    adaptive = run(GrowingNeuralGas(params, ring_points, seed=5), budget, calls.append)
+    sevens = run(GrowingNeuralGas(params, ring_points, seed=5), budget, lambda s: None, every=7)
+    assert len(calls) > 1  # the adaptive loop did run in several chunks
+    for snap in (adaptive, sevens):
+        assert _counters(snap) == _counters(expected)
+        for got, want in zip(_graph(snap), _graph(expected), strict=True):
+            np.testing.assert_array_equal(got, want)
+    assert adaptive.budget == budget
+    assert adaptive.fraction == pytest.approx(expected.iteration / budget)
 
 
 def test_shared_run_loop_and_cancel(ring_points):
@@ -225,7 +275,7 @@ def test_new_data_restarts_the_epoch(ring_points, blob_points):
 def test_target_error_stops(ring_points):
     gng = GrowingNeuralGas(GNGParams(max_nodes=60, target_error=0.05), ring_points, seed=0)
     snap = gng.train(epochs=50)
-    errs = snap.epoch_errors
+    errs = snap.error_history
     assert gng.done and snap.done
     assert errs[-1] <= 0.05 and np.all(errs[:-1] > 0.05)
     assert 1 < snap.epoch < 50
@@ -239,7 +289,7 @@ def test_patience_stops_after_k_epochs_without_improvement(ring_points):
                        min_improvement=0.02)  # fmt: skip
     gng = GrowingNeuralGas(params, ring_points, seed=0)
     snap = gng.train(epochs=200)
-    errs = snap.epoch_errors
+    errs = snap.error_history
     assert gng.done and snap.epoch < 200
     # replay the rule on the recorded errors: it fires exactly at the last epoch
     best, since, fired = np.inf, 0, None
@@ -261,7 +311,7 @@ def test_neupy_stops_when_an_epoch_has_no_update(blob_points):
     snap = gng.train(epochs=5)
     assert snap.epoch == 1 and snap.n_updates == 0 and gng.done
     assert "no update" in snap.stop_reason
-    assert snap.epoch_errors[0] > 0
+    assert snap.error_history[0] > 0
 
 
 def test_without_stop_rule_never_done(ring_points):
@@ -293,9 +343,29 @@ def test_bad_points_are_named(points, match):
         GrowingNeuralGas(GNGParams(), points, seed=0)
 
 
+@pytest.mark.parametrize(
+    ("seed", "match"),
+    [
+        (-1, r"seed must be an integer from 0 to 4294967295, got -1"),
+        (2**32, r"seed must be an integer from 0 to 4294967295, got 4294967296"),
+        (1.5, r"seed must be an integer .* got 1.5"),
+        (True, r"seed must be an integer .* got True"),
+        ("3", r"seed must be an integer .* got '3'"),
+    ],
+)
+def test_bad_seed_is_a_parameter_error(seed, match):
+    with pytest.raises(ParameterError, match=match):
+        GrowingNeuralGas(GNGParams(), seed=seed)
+
+
+def test_seed_is_keyword_only_and_numpy_integers_pass(ring_points):
+    with pytest.raises(TypeError, match="positional"):
+        GrowingNeuralGas(GNGParams(), ring_points, 3)
+    a = GrowingNeuralGas(GNGParams(), ring_points, seed=np.uint32(2**32 - 1))
+    assert a.seed == 2**32 - 1 and type(a.seed) is int
+
+
 def test_other_bad_arguments(ring_points):
-    with pytest.raises(ValueError, match="seed must be a non-negative integer, got -1"):
-        GrowingNeuralGas(GNGParams(), seed=-1)
     with pytest.raises(TypeError, match="params must be a GNGParams, got dict"):
         GrowingNeuralGas({"step": 0.1})
     gng = GrowingNeuralGas(GNGParams(), seed=0)
@@ -303,9 +373,9 @@ def test_other_bad_arguments(ring_points):
         gng.step(10)
     with pytest.raises(ValueError, match="no data"):
         gng.train(epochs=1)
-    with pytest.raises(ValueError, match="n must be a non-negative integer, got -3"):
+    with pytest.raises(ParameterError, match="n must be >= 0, got -3"):
         gng.step(-3, data=ring_points)
-    with pytest.raises(ValueError, match="epochs must be a non-negative integer, got 1.5"):
+    with pytest.raises(ParameterError, match="epochs must be an integer, got 1.5"):
         gng.train(ring_points, epochs=1.5)
     assert gng.snapshot().n_nodes == 0  # arguments are checked first: nothing changed
     assert gng.signals_per_epoch == 0

@@ -34,5 +34,5 @@ def test_node_and_edge_counts_match_neupy(astronaut_points, seed):
     assert abs(snap.n_edges - NEUPY_EDGES) <= 0.03 * NEUPY_EDGES
     # about 119 insertions per epoch, as NeuPy: one per 100 updates, few signals skipped
     assert 0.99 * snap.n_signals <= snap.n_updates <= snap.n_signals
-    per_epoch = snap.epoch_errors
+    per_epoch = snap.error_history
     assert per_epoch[-1] < 0.2 * per_epoch[0]  # the mean winner distance keeps falling
