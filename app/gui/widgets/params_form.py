@@ -43,6 +43,30 @@ class FloatSpin(QDoubleSpinBox):
         return text or "0"
 
 
+class IntSpin(QDoubleSpinBox):
+    """An integer spin box past QSpinBox's 32-bit signed range (seeds reach 2**32 − 1)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setDecimals(0)
+
+    def value(self) -> int:
+        return round(super().value())
+
+    def textFromValue(self, value: float) -> str:
+        return str(round(value))
+
+
+def seed_box() -> IntSpin:
+    """The seed editor every tab uses: the seed type's whole range, 0 to 2**32 − 1."""
+    from engines.validation import SEED_MAX
+
+    box = IntSpin()
+    box.setRange(0, SEED_MAX)
+    box.setToolTip(f"Seed of the random generator, 0 to {SEED_MAX:,}: same seed, same result")
+    return box
+
+
 def _bounds(metadata: list[Any]) -> tuple[float | None, float | None, bool, bool]:
     lo = hi = None
     lo_open = hi_open = False
@@ -172,10 +196,12 @@ class ParamsForm(QWidget):
     def _spin(self, name: str, base: type, metadata: list[Any], optional: bool) -> QWidget:
         lo, hi, lo_open, hi_open = _bounds(metadata)
         if base is int:
-            spin: QSpinBox | QDoubleSpinBox = QSpinBox()
             step = 1
             low = int(lo) + (1 if lo_open else 0) if lo is not None else -INT_LIMIT
             high = int(hi) - (1 if hi_open else 0) if hi is not None else INT_LIMIT
+            # The field's own bounds, even past what a 32-bit QSpinBox holds.
+            wide = high > INT_LIMIT or low < -INT_LIMIT
+            spin: QSpinBox | QDoubleSpinBox = IntSpin() if wide else QSpinBox()
             self._kinds[name] = "int"
         else:
             spin = FloatSpin()
