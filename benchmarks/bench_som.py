@@ -118,15 +118,15 @@ def main() -> None:
     print(f"logo: {len(points)} points, grid (2, 1000), 30 epochs")
     data = cancer_data()
     # Warm the kernels once in this process.
-    SOFM(LOGO, 2, weights=initial).train(points[:100], epochs=1)
-    SOFM(LOGO, 2, weights=initial, search="full").train(points[:100], epochs=1)
-    SOFM(CANCER, 30, seed=0).train(data[:20], epochs=1)
+    SOFM(LOGO, n_inputs=2, weights=initial).train(points[:100], epochs=1)
+    SOFM(LOGO, n_inputs=2, weights=initial, search="full").train(points[:100], epochs=1)
+    SOFM(CANCER, n_inputs=30, seed=0).train(data[:20], epochs=1)
 
-    t_logo = best_of(args.repeats, lambda: SOFM(LOGO, 2, weights=initial), points, 30)
+    t_logo = best_of(args.repeats, lambda: SOFM(LOGO, n_inputs=2, weights=initial), points, 30)
     t_logo_full = best_of(
-        args.repeats, lambda: SOFM(LOGO, 2, weights=initial, search="full"), points, 30
+        args.repeats, lambda: SOFM(LOGO, n_inputs=2, weights=initial, search="full"), points, 30
     )
-    t_cancer = best_of(args.repeats, lambda: SOFM(CANCER, 30, seed=0), data, 50)
+    t_cancer = best_of(args.repeats, lambda: SOFM(CANCER, n_inputs=30, seed=0), data, 50)
 
     part = minisom_logo(points, initial, args.minisom_epochs)
     m_logo = part * 30 / args.minisom_epochs

@@ -1,10 +1,10 @@
 """Self-Organizing Feature Map (SOFM) engine with NeuPy's training rules, compiled with Numba.
 
-``SOFM(params, n_inputs, weights=..., seed=...)`` trains with ``train(data, epochs)`` or
-``step(n)`` (n epochs), and answers ``winners``, ``quantization_error``,
-``topographic_error`` and ``u_matrix``. The recipes built on it live beside it:
-:mod:`engines.som.logo` (text logos), :mod:`engines.som.avatar` (SOFM avatars) and
-:mod:`engines.som.maps` (data maps), with heat maps in :mod:`engines.som.plots`.
+``SOFM(params, data, *, n_inputs=..., weights=..., seed=...)`` trains with
+``train(data, epochs)`` or ``step(n)`` (n epochs), and answers ``winners``,
+``quantization_error``, ``topographic_error`` and ``u_matrix``. The recipes built on it
+live beside it: :mod:`engines.som.logo` (text logos), :mod:`engines.som.avatar` (SOFM
+avatars) and :mod:`engines.som.maps` (data maps), with heat maps in :mod:`engines.som.plots`.
 """
 
 from engines.som.engine import SOFM, Schedule, SOFMSnapshot, pca_weights
@@ -23,7 +23,7 @@ def warm_up() -> None:
             params = SOFMParams(
                 features_grid=(2, 2), learning_radius=1, distance=distance, training=training
             )
-            som = SOFM(params, 2, data=data + 0.1, seed=0)
+            som = SOFM(params, data + 0.1, seed=0)
             som.step(1)
             som.winners(data + 0.1)
             som.quantization_error(data + 0.1)

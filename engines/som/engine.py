@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from engines.atomic import atomic_write_bytes
-from engines.core import StepStats
+from engines.core import Snapshot, StepStats
 from engines.som import _kernels, grid, metrics
 from engines.som.params import SOFMParams
+from engines.validation import check_choice, check_count, check_seed
 
 #: Format tag written into saved maps.
 SAVE_FORMAT = "gasworks-sofm-1"
@@ -39,29 +40,32 @@ class Schedule:
     std: float
 
 
-@dataclass(frozen=True)
-class SOFMSnapshot:
+@dataclass(frozen=True, kw_only=True)
+class SOFMSnapshot(Snapshot):
     """A frozen copy of what a view needs.
+
+    Besides the fields of :class:`~engines.core.Snapshot` (``iteration`` = epochs trained,
+    ``error_history`` = NeuPy's training error of each epoch, the mean absolute difference
+    between a sample and the units it updated; ``done`` once ``params.epochs`` epochs are
+    trained):
 
     Attributes
     ----------
     weights : (*features_grid, n_inputs) ndarray of float32
-    epoch : int
-        Epochs trained so far.
-    errors : tuple of float
-        NeuPy's training error of each epoch (mean absolute difference between a sample and
-        the units it updated).
     features_grid : tuple of int
     grid_type : {'rect', 'hexagon'}
     toroidal : bool
     """
 
-    weights: np.ndarray
-    epoch: int
-    errors: tuple[float, ...]
+    weights: np.ndarray = field(repr=False)
     features_grid: tuple[int, ...]
     grid_type: str
     toroidal: bool
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far (the same as ``iteration``)."""
+        return self.iteration
 
     @property
     def grid_weights(self) -> np.ndarray:
@@ -78,16 +82,17 @@ class SOFM:
     Parameters
     ----------
     params : SOFMParams, optional
-    n_inputs : int, optional
-        Features per sample; taken from ``weights`` or ``data`` when omitted.
-    weights : (*features_grid, n_inputs) array_like, optional
-        Initial weights; otherwise ``params.weight_init`` decides ('normal' at once,
-        'sample_from_data' and 'init_pca' when data first arrives).
     data : (N, n_inputs) array_like, optional
         Training data for :meth:`step` and :func:`engines.core.run`.
-    seed : int
-        Seeds the generator behind the random initialisation and the shuffling.
-    search : {'auto', 'full', 'planar'}
+    n_inputs : int, optional, keyword-only
+        Features per sample; taken from ``weights`` or ``data`` when omitted.
+    weights : (*features_grid, n_inputs) array_like, optional, keyword-only
+        Initial weights; otherwise ``params.weight_init`` decides ('normal' at once,
+        'sample_from_data' and 'init_pca' when data first arrives).
+    seed : int, keyword-only
+        Seeds the generator behind the random initialisation and the shuffling, 0 to
+        2**32 − 1 (else :class:`~engines.errors.ParameterError`).
+    search : {'auto', 'full', 'planar'}, keyword-only
         How the winner is found during online training; every choice gives the same
         result. 'planar' (a bucket grid over the plane) needs 2 inputs and the euclid
         distance; 'auto' uses it for such maps of at least 64 units.
@@ -102,27 +107,26 @@ class SOFM:
     def __init__(
         self,
         params: SOFMParams | None = None,
-        n_inputs: int | None = None,
-        *,
-        weights: np.ndarray | None = None,
         data: np.ndarray | None = None,
+        *,
+        n_inputs: int | None = None,
+        weights: np.ndarray | None = None,
         seed: int = 0,
         search: str = "auto",
     ):
         params = params if params is not None else SOFMParams()
         if not isinstance(params, SOFMParams):
             raise TypeError(f"params must be SOFMParams, got {type(params).__name__}")
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         self.params = params
-        self.seed = int(seed)
+        self.seed = check_seed(seed)
         self.rng = np.random.default_rng(self.seed)
         shape = params.features_grid
         n_inputs = self._resolve_n_inputs(n_inputs, weights, data, shape)
         self.n_inputs = n_inputs
         self.search = self._resolve_search(search, params, n_inputs)
+        #: Epochs trained so far (the ``iteration`` of snapshots).
         self.epoch = 0
-        self.errors: list[float] = []
+        self._errors: list[float] = []
         self._data: np.ndarray | None = None
         self._w: np.ndarray | None = None
         self._kind = _kernels.DISTANCE_CODES[params.distance]
@@ -147,26 +151,24 @@ class SOFM:
     # ------------------------------------------------------------------ inputs
     @staticmethod
     def _resolve_n_inputs(n_inputs, weights, data, shape) -> int:
+        if data is not None and np.ndim(data) != 2:
+            raise ValueError(
+                f"data must be 2-D (samples, features), got shape {np.shape(data)} "
+                "(n_inputs is a keyword argument)"
+            )
         if n_inputs is not None:
-            if isinstance(n_inputs, bool) or not isinstance(n_inputs, int | np.integer):
-                raise ValueError(f"n_inputs must be an integer >= 1, got {n_inputs!r}")
-            if n_inputs < 1:
-                raise ValueError(f"n_inputs must be >= 1, got {n_inputs}")
-            return int(n_inputs)
+            return check_count(n_inputs, "n_inputs", minimum=1)
         if weights is not None:
             w = np.asarray(weights)
             if w.ndim == len(shape) + 1:
                 return int(w.shape[-1])
         if data is not None:
-            d = np.asarray(data)
-            if d.ndim == 2:
-                return int(d.shape[1])
+            return int(np.shape(data)[1])
         raise ValueError("give n_inputs, or weights or data to take it from")
 
     @staticmethod
     def _resolve_search(search: str, params: SOFMParams, n_inputs: int) -> str:
-        if search not in SEARCHES:
-            raise ValueError(f"search must be one of {', '.join(SEARCHES)}, got {search!r}")
+        check_choice(search, "search", SEARCHES)
         planar_ok = n_inputs == 2 and params.distance == "euclid"
         if search == "planar" and not planar_ok:
             raise ValueError(
@@ -262,16 +264,25 @@ class SOFM:
         """True once ``params.epochs`` epochs have been trained."""
         return self.epoch >= self.params.epochs
 
+    @property
+    def stop_reason(self) -> str:
+        """Why training stopped ('' while it goes on)."""
+        return f"{self.params.epochs} epochs trained (params.epochs)" if self.done else ""
+
+    @property
+    def error_history(self) -> np.ndarray:
+        """(epoch,) ndarray of float64: NeuPy's training error of each epoch trained."""
+        return np.array(self._errors, dtype=np.float64)
+
     def step(self, n: int = 1) -> StepStats:
         """Train ``n`` epochs on the data given to the constructor, :meth:`set_data` or
         :meth:`train`. The unit of ``n`` is the epoch.
         """
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-            raise ValueError(f"n must be a non-negative integer, got {n!r}")
+        n = check_count(n, "n")
         if self._data is None:
             raise ValueError("no training data: pass data= or call set_data() or train() first")
         x = self._data
-        for _ in range(int(n)):
+        for _ in range(n):
             epoch = self.epoch + 1
             sched = self.schedule(epoch)
             table = self._factor_table(sched.std)
@@ -300,9 +311,9 @@ class SOFM:
                     self._kind, self._scores, sums, counts,
                 )  # fmt: skip
             self.epoch = epoch
-            self.errors.append(float(total) / x.shape[0])
-        error = self.errors[-1] if self.errors else float("nan")
-        return StepStats(steps=int(n), iteration=self.epoch, error=error)
+            self._errors.append(float(total) / x.shape[0])
+        error = self._errors[-1] if self._errors else float("nan")
+        return StepStats(steps=n, iteration=self.epoch, error=error)
 
     def train(self, data: np.ndarray, epochs: int | None = None) -> StepStats:
         """Train on ``data`` (N, n_inputs) for ``epochs`` epochs (``params.epochs`` if None).
@@ -310,12 +321,10 @@ class SOFM:
         The epoch counter continues from earlier calls, so the radius, step and std keep
         decaying as in one long run (NeuPy's behaviour).
         """
-        if epochs is not None and (
-            isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 1
-        ):
-            raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+        if epochs is not None:
+            epochs = check_count(epochs, "epochs", minimum=1)
         self.set_data(data)
-        return self.step(self.params.epochs if epochs is None else int(epochs))
+        return self.step(self.params.epochs if epochs is None else epochs)
 
     # ------------------------------------------------------------------ views
     def _require_weights(self) -> np.ndarray:
@@ -333,13 +342,16 @@ class SOFM:
         return np.ascontiguousarray(w.T).reshape(*self.params.features_grid, self.n_inputs)
 
     def snapshot(self) -> SOFMSnapshot:
+        """A frozen copy of the weights and counters (the weights are copied)."""
         return SOFMSnapshot(
             weights=self.weights,
-            epoch=self.epoch,
-            errors=tuple(self.errors),
             features_grid=self.params.features_grid,
             grid_type=self.params.grid_type,
             toroidal=self.params.toroidal,
+            iteration=self.epoch,
+            error_history=self.error_history,
+            done=self.done,
+            stop_reason=self.stop_reason,
         )
 
     def winners(self, data: np.ndarray) -> np.ndarray:
@@ -395,7 +407,7 @@ class SOFM:
             buffer,
             meta=np.array(json.dumps(meta)),
             weights=self.weights,
-            errors=np.asarray(self.errors, dtype=np.float64),
+            errors=self.error_history,
         )
         return atomic_write_bytes(path, buffer.getvalue(), overwrite=overwrite)
 
@@ -413,10 +425,10 @@ class SOFM:
         if meta.get("format") != SAVE_FORMAT:
             raise ValueError(f"{path}: not a saved SOFM (format {meta.get('format')!r})")
         params = SOFMParams.model_validate(meta["params"])
-        som = cls(params, meta["n_inputs"], weights=weights, seed=meta["seed"])
+        som = cls(params, n_inputs=meta["n_inputs"], weights=weights, seed=meta["seed"])
         som._w = np.ascontiguousarray(weights.reshape(params.n_units, -1).T, dtype=np.float32)
         som.epoch = int(meta["epoch"])
-        som.errors = [float(e) for e in errors]
+        som._errors = [float(e) for e in errors]
         som.rng.bit_generator.state = meta["rng"]
         return som
 

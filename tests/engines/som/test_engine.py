@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from engines.core import run
-from engines.som import SOFM, SOFMParams
+from engines.core import Snapshot, run
+from engines.errors import ParameterError
+from engines.som import SOFM, SOFMParams, SOFMSnapshot
 from tests.engines.som import naive
 
 LOGO = dict(
@@ -17,7 +18,7 @@ LOGO = dict(
 
 
 def test_schedule_follows_neupy():
-    som = SOFM(SOFMParams(**LOGO), 2)
+    som = SOFM(SOFMParams(**LOGO), n_inputs=2)
     first = som.schedule(1)
     assert first.radius == 9  # the epoch counter is 1-based while an epoch trains
     assert first.step == pytest.approx(0.05 / 1.1)
@@ -26,7 +27,7 @@ def test_schedule_follows_neupy():
     assert som.schedule(25).radius == 0  # never below zero
     assert som.schedule(20).step == pytest.approx(0.05 / 3)
     fixed = SOFM(SOFMParams(learning_radius=3, reduce_radius_after=None,
-                            reduce_step_after=None, reduce_std_after=None), 2)  # fmt: skip
+                            reduce_step_after=None, reduce_std_after=None), n_inputs=2)  # fmt: skip
     assert (fixed.schedule(500).radius, fixed.schedule(500).step) == (3, 0.1)
 
 
@@ -34,14 +35,14 @@ def test_epoch_counter_continues_across_train_calls():
     rng = np.random.default_rng(0)
     data = rng.random((40, 2))
     params = SOFMParams(features_grid=(3, 3), learning_radius=2, reduce_radius_after=1)
-    once = SOFM(params, 2, seed=4)
+    once = SOFM(params, n_inputs=2, seed=4)
     once.train(data, epochs=5)
-    twice = SOFM(params, 2, seed=4)
+    twice = SOFM(params, n_inputs=2, seed=4)
     twice.train(data, epochs=2)
     twice.train(data, epochs=3)
     assert twice.epoch == 5
     np.testing.assert_array_equal(once.weights, twice.weights)
-    w0 = SOFM(params, 2, seed=4).weights
+    w0 = SOFM(params, n_inputs=2, seed=4).weights
     expected, _ = naive.train_online(data, w0, params, 5)
     np.testing.assert_allclose(twice.weights, expected, rtol=1e-6, atol=1e-7)
 
@@ -50,9 +51,9 @@ def test_inputs_are_float32():
     rng = np.random.default_rng(1)
     data64 = rng.normal(size=(50, 2)) * 1e3 + 1 / 3
     params = SOFMParams(features_grid=(3, 3), learning_radius=1)
-    a = SOFM(params, 2, seed=0)
+    a = SOFM(params, n_inputs=2, seed=0)
     a.train(data64, epochs=2)
-    b = SOFM(params, 2, seed=0)
+    b = SOFM(params, n_inputs=2, seed=0)
     b.train(data64.astype(np.float32), epochs=2)
     np.testing.assert_array_equal(a.weights, b.weights)
     assert a.snapshot().weights.dtype == np.float32
@@ -63,7 +64,7 @@ def test_same_seed_same_map_other_seed_other_map():
     params = SOFMParams(features_grid=(4, 4), learning_radius=2, shuffle_data=True)
     maps = []
     for seed in (7, 7, 8):
-        som = SOFM(params, 3, seed=seed)
+        som = SOFM(params, n_inputs=3, seed=seed)
         som.train(data, epochs=3)
         maps.append(som.weights)
     np.testing.assert_array_equal(maps[0], maps[1])
@@ -72,39 +73,71 @@ def test_same_seed_same_map_other_seed_other_map():
 
 def test_engine_contract_with_run():
     data = np.random.default_rng(3).random((30, 2))
-    som = SOFM(SOFMParams(features_grid=(3, 3), learning_radius=1, epochs=6), data=data, seed=0)
+    som = SOFM(SOFMParams(features_grid=(3, 3), learning_radius=1, epochs=6), data, seed=0)
+    first = som.snapshot()
+    assert isinstance(first, SOFMSnapshot) and isinstance(first, Snapshot)
+    assert (first.iteration, first.epoch, first.done, first.stop_reason) == (0, 0, False, "")
+    assert first.error_history.dtype == np.float64 and first.error_history.shape == (0,)
     seen = []
-    snap = run(som, 100, lambda s: seen.append(s.epoch), every=2)
-    assert seen == [2, 4, 6]
-    assert som.done
-    assert snap.epoch == 6 and len(snap.errors) == 6
+    snap = run(som, 100, lambda s: seen.append((s.iteration, s.epoch, s.budget)), every=2)
+    assert seen == [(2, 2, 100), (4, 4, 100), (6, 6, 100)]
+    assert som.done and snap.done and snap.stop_reason == "6 epochs trained (params.epochs)"
+    assert snap.epoch == snap.iteration == 6 and snap.error_history.shape == (6,)
+    assert snap.error == snap.error_history[-1] > 0
     assert snap.weights.shape == (3, 3, 2)
     stats = som.step(1)
     assert (stats.steps, stats.iteration) == (1, 7)
-    assert stats.error == pytest.approx(som.errors[-1])
-    cancelled = SOFM(SOFMParams(features_grid=(3, 3), epochs=6), data=data)
+    assert stats.error == pytest.approx(som.error_history[-1])
+    cancelled = SOFM(SOFMParams(features_grid=(3, 3), epochs=6), data)
     assert run(cancelled, 100, lambda s: True).epoch == 1
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(training="online", shuffle_data=True),  # the planar search (2 inputs, 64 units)
+        dict(training="online", shuffle_data=True, distance="cos"),
+        dict(training="batch"),
+    ],
+)
+def test_run_chunking_never_changes_the_map(fields):
+    """run() with adaptive chunks, with every=7 and one step(budget) give the same map."""
+    data = np.random.default_rng(8).random((120, 2)) + 0.1
+    params = SOFMParams(features_grid=(8, 8), learning_radius=3, epochs=40, **fields)
+    budget = 30
+    whole = SOFM(params, data, seed=3)
+    whole.step(budget)
+    expected = whole.snapshot()
+    calls = []
+    adaptive = run(SOFM(params, data, seed=3), budget, calls.append)
+    sevens = run(SOFM(params, data, seed=3), budget, lambda s: None, every=7)
+    assert len(calls) > 1  # the adaptive loop did run in several chunks
+    for snap in (adaptive, sevens):
+        assert (snap.iteration, snap.done) == (budget, False)
+        np.testing.assert_array_equal(snap.weights, expected.weights)
+        np.testing.assert_array_equal(snap.error_history, expected.error_history)
+    assert adaptive.budget == budget and adaptive.fraction == 1.0
+
+
 def test_snapshot_is_a_copy():
-    som = SOFM(SOFMParams(features_grid=(2, 3)), 2, weights=np.zeros((2, 3, 2)))
+    som = SOFM(SOFMParams(features_grid=(2, 3)), n_inputs=2, weights=np.zeros((2, 3, 2)))
     snap = som.snapshot()
     snap.weights[:] = 5
     assert (som.weights == 0).all()
     assert snap.grid_weights.shape == (2, 3, 2)
-    line = SOFM(SOFMParams(features_grid=(4,)), 2).snapshot()
+    line = SOFM(SOFMParams(features_grid=(4,)), n_inputs=2).snapshot()
     assert line.weights.shape == (4, 2) and line.grid_weights.shape == (1, 4, 2)
 
 
 def test_normal_initialisation_is_neupys():
-    som = SOFM(SOFMParams(features_grid=(30, 30)), 4, seed=0)
+    som = SOFM(SOFMParams(features_grid=(30, 30)), n_inputs=4, seed=0)
     w = som.weights
     assert abs(w.mean()) < 0.002 and 0.0095 < w.std() < 0.0105
 
 
 def test_sample_from_data_takes_rows_of_the_data():
     data = np.arange(20, dtype=float).reshape(10, 2)
-    som = SOFM(SOFMParams(features_grid=(2, 2), weight_init="sample_from_data"), 2, seed=1)
+    som = SOFM(SOFMParams(features_grid=(2, 2), weight_init="sample_from_data"), n_inputs=2, seed=1)
     with pytest.raises(ValueError, match="initialised from data"):
         som.snapshot()
     som.set_data(data)
@@ -128,14 +161,14 @@ def test_init_pca_spans_the_main_directions():
 
 def test_cos_distance_keeps_unit_length_weights():
     data = np.random.default_rng(5).normal(size=(40, 3))
-    som = SOFM(SOFMParams(features_grid=(3, 3), distance="cos", learning_radius=1), 3)
+    som = SOFM(SOFMParams(features_grid=(3, 3), distance="cos", learning_radius=1), n_inputs=3)
     som.train(data, epochs=2)
     np.testing.assert_allclose(np.linalg.norm(som.weights, axis=-1), 1.0, rtol=1e-6)
 
 
 def test_winners_match_the_reference():
     rng = np.random.default_rng(6)
-    som = SOFM(SOFMParams(features_grid=(4, 5)), 3, weights=rng.normal(size=(4, 5, 3)))
+    som = SOFM(SOFMParams(features_grid=(4, 5)), n_inputs=3, weights=rng.normal(size=(4, 5, 3)))
     data = rng.normal(size=(50, 3)).astype(np.float32)
     flat = som.weights.reshape(-1, 3).T
     expected = [naive.winner_of(x, flat, "euclid") for x in data]
@@ -145,13 +178,14 @@ def test_winners_match_the_reference():
 def test_save_and_load_continue_the_same_run(tmp_path):
     data = np.random.default_rng(7).random((50, 2))
     params = SOFMParams(features_grid=(3, 4), learning_radius=2, shuffle_data=True)
-    straight = SOFM(params, 2, seed=9)
+    straight = SOFM(params, n_inputs=2, seed=9)
     straight.train(data, epochs=5)
-    first = SOFM(params, 2, seed=9)
+    first = SOFM(params, n_inputs=2, seed=9)
     first.train(data, epochs=2)
     path = first.save(tmp_path / "map.npz")
     again = SOFM.load(path)
-    assert again.epoch == 2 and again.errors == first.errors
+    assert again.epoch == 2
+    np.testing.assert_array_equal(again.error_history, first.error_history)
     again.train(data, epochs=3)
     np.testing.assert_array_equal(again.weights, straight.weights)
     with pytest.raises(FileExistsError):
@@ -165,18 +199,43 @@ def test_save_and_load_continue_the_same_run(tmp_path):
     ("kwargs", "message"),
     [
         (dict(n_inputs=0), "n_inputs must be >= 1, got 0"),
-        (dict(n_inputs=2.5), "n_inputs must be an integer"),
+        (dict(n_inputs=2.5), "n_inputs must be an integer, got 2.5"),
         (dict(), "give n_inputs"),
+        (dict(data=2), r"data must be 2-D .*got shape \(\) \(n_inputs is a keyword argument\)"),
         (dict(n_inputs=2, weights=np.zeros((3, 3))), r"shaped features_grid \+ \(n_inputs,\)"),
         (dict(n_inputs=2, weights=np.full((2, 2, 2), np.nan)), "NaN"),
-        (dict(n_inputs=2, seed=-1), "seed must be a non-negative integer"),
         (dict(n_inputs=3, search="planar"), "search 'planar' needs n_inputs=2"),
-        (dict(n_inputs=2, search="kd"), "search must be one of auto, full, planar"),
+        (dict(n_inputs=2, search="kd"), "search must be one of 'auto', 'full', 'planar', got 'kd'"),
     ],
 )
 def test_constructor_checks_name_the_bad_value(kwargs, message):
     with pytest.raises(ValueError, match=message):
         SOFM(SOFMParams(features_grid=(2, 2)), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("seed", "match"),
+    [
+        (-1, r"seed must be an integer from 0 to 4294967295, got -1"),
+        (2**32, r"seed must be an integer from 0 to 4294967295, got 4294967296"),
+        (2.0, r"seed must be an integer .* got 2.0"),
+        (None, r"seed must be an integer .* got None"),
+        (False, r"seed must be an integer .* got False"),
+    ],
+)
+def test_bad_seed_is_a_parameter_error(seed, match):
+    with pytest.raises(ParameterError, match=match):
+        SOFM(SOFMParams(features_grid=(2, 2)), n_inputs=2, seed=seed)
+
+
+def test_constructor_shape_params_data_then_keywords():
+    data = np.random.default_rng(9).random((20, 3))
+    som = SOFM(SOFMParams(features_grid=(2, 2)), data, seed=np.int64(5))
+    assert (som.n_inputs, som.seed, type(som.seed)) == (3, 5, int)
+    default = SOFM(n_inputs=2)
+    assert default.params == SOFMParams() and default.seed == 0
+    with pytest.raises(TypeError, match="positional"):
+        SOFM(SOFMParams(features_grid=(2, 2)), data, 3)
 
 
 @pytest.mark.parametrize(
@@ -190,19 +249,21 @@ def test_constructor_checks_name_the_bad_value(kwargs, message):
     ],
 )
 def test_data_checks_name_the_bad_value(data, message):
-    som = SOFM(SOFMParams(features_grid=(2, 2)), 2)
+    som = SOFM(SOFMParams(features_grid=(2, 2)), n_inputs=2)
     with pytest.raises(ValueError, match=message):
         som.train(data, epochs=1)
 
 
 def test_step_needs_data_and_counts():
-    som = SOFM(SOFMParams(features_grid=(2, 2)), 2)
+    som = SOFM(SOFMParams(features_grid=(2, 2)), n_inputs=2)
     with pytest.raises(ValueError, match="no training data"):
         som.step(1)
-    with pytest.raises(ValueError, match="epochs must be an integer >= 1"):
+    with pytest.raises(ParameterError, match="epochs must be >= 1, got 0"):
         som.train(np.zeros((3, 2)), epochs=0)
-    with pytest.raises(ValueError, match="n must be a non-negative integer"):
+    with pytest.raises(ParameterError, match="n must be >= 0, got -1"):
         som.step(-1)
+    with pytest.raises(ParameterError, match="n must be an integer, got 1.0"):
+        som.step(1.0)
 
 
 @pytest.mark.parametrize(
@@ -230,7 +291,7 @@ def test_one_update_by_hand():
                         reduce_std_after=None)  # fmt: skip
     w0 = np.zeros((3, 3, 1))
     w0[1, 1] = 0.9  # the winner: the centre
-    som = SOFM(params, 1, weights=w0)
+    som = SOFM(params, n_inputs=1, weights=w0)
     som.train(np.array([[1.0]]), epochs=1)
     g1 = np.exp(-1 / (2 * np.pi))  # NeuPy: exp(-d**2 / (2 pi std**2)), not exp(-d**2 / 2)
     side = 0.5 * (1 + g1) / 2  # mean over the two axes (1 along one, g1 along the other)
@@ -240,7 +301,7 @@ def test_one_update_by_hand():
         assert w[r, c] == pytest.approx(side, rel=1e-6)
     assert (w[[0, 0, 2, 2], [0, 2, 0, 2]] == 0).all()  # diagonals: distance^2 = 2 > 1
     # a 1-D grid has one axis: the neighbour gets the plain factor
-    line = SOFM(params.model_copy(update={"features_grid": (3,)}), 1,
+    line = SOFM(params.model_copy(update={"features_grid": (3,)}), n_inputs=1,
                 weights=np.array([[0.0], [0.9], [0.0]]))  # fmt: skip
     line.train(np.array([[1.0]]), epochs=1)
     assert line.weights[0, 0] == pytest.approx(0.5 * g1, rel=1e-6)

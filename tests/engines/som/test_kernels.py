@@ -40,29 +40,30 @@ def _start(params: SOFMParams, d: int, seed: int):
 def test_online_epochs_match_reference(case):
     params = _params(case)
     data, w0 = _start(params, 3, seed=len(case))
-    som = SOFM(params, 3, weights=w0, seed=0, search="full")
+    som = SOFM(params, n_inputs=3, weights=w0, seed=0, search="full")
     som.train(data, epochs=5)
-    expected, errors = naive.train_online(data, SOFM(params, 3, weights=w0).weights, params, 5)
+    start = SOFM(params, n_inputs=3, weights=w0).weights
+    expected, errors = naive.train_online(data, start, params, 5)
     np.testing.assert_allclose(som.weights, expected, rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(som.errors, errors, rtol=1e-6)
+    np.testing.assert_allclose(som.error_history, errors, rtol=1e-6)
     assert som.weights.dtype == np.float32
-    assert not np.allclose(som.weights, SOFM(params, 3, weights=w0).weights)  # it moved
+    assert not np.allclose(som.weights, SOFM(params, n_inputs=3, weights=w0).weights)  # it moved
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_batch_epochs_match_reference(case):
     params = _params(case, training="batch")
     data, w0 = _start(params, 3, seed=7 + len(case))
-    som = SOFM(params, 3, weights=w0, seed=0)
+    som = SOFM(params, n_inputs=3, weights=w0, seed=0)
     som.train(data, epochs=4)
-    expected = naive.train_batch(data, SOFM(params, 3, weights=w0).weights, params, 4)
+    expected = naive.train_batch(data, SOFM(params, n_inputs=3, weights=w0).weights, params, 4)
     np.testing.assert_allclose(som.weights, expected, rtol=1e-5, atol=1e-6)
 
 
 def test_shuffled_order_matches_reference_with_the_same_orders():
     params = _params("rect", shuffle_data=True)
     data, w0 = _start(params, 2, seed=3)
-    som = SOFM(params, 2, weights=w0, seed=11, search="full")
+    som = SOFM(params, n_inputs=2, weights=w0, seed=11, search="full")
     som.train(data, epochs=3)
     rng = np.random.default_rng(11)
     orders = [rng.permutation(len(data)) for _ in range(3)]
@@ -78,12 +79,12 @@ def test_planar_search_gives_the_full_search_result_exactly(case):
     centres = rng.uniform(0, 100, size=(6, 2))
     data = (centres[rng.integers(0, 6, 400)] + rng.normal(0, 3, (400, 2))).round(1)
     w0 = rng.uniform(0, 100, size=(*params.features_grid, 2)).round(0)
-    full = SOFM(params, 2, weights=w0, search="full")
-    planar = SOFM(params, 2, weights=w0, search="planar")
+    full = SOFM(params, n_inputs=2, weights=w0, search="full")
+    planar = SOFM(params, n_inputs=2, weights=w0, search="planar")
     full.train(data, epochs=6)
     planar.train(data, epochs=6)
     np.testing.assert_array_equal(planar.weights, full.weights)
-    assert planar.errors == full.errors
+    np.testing.assert_array_equal(planar.error_history, full.error_history)
 
 
 def test_planar_search_on_a_big_map_matches_full_search():
@@ -91,8 +92,8 @@ def test_planar_search_on_a_big_map_matches_full_search():
     rng = np.random.default_rng(2)
     data = rng.uniform(0, 50, size=(3000, 2)).astype(np.float32)
     w0 = np.stack([rng.uniform(0, 50, (2, 300)), np.full((2, 300), 25.0)], axis=-1)
-    a = SOFM(params, 2, weights=w0, search="full")
-    b = SOFM(params, 2, weights=w0, search="auto")
+    a = SOFM(params, n_inputs=2, weights=w0, search="full")
+    b = SOFM(params, n_inputs=2, weights=w0, search="auto")
     assert b.search == "planar"
     a.train(data, epochs=5)
     b.train(data, epochs=5)

@@ -12,7 +12,7 @@ from tests.engines.som import naive
 def _map(values, shape, **params):
     """A map whose units hold the given 1-D values (row-major)."""
     w = np.asarray(values, dtype=np.float64).reshape(*shape, 1)
-    return SOFM(SOFMParams(features_grid=shape, **params), 1, weights=w)
+    return SOFM(SOFMParams(features_grid=shape, **params), n_inputs=1, weights=w)
 
 
 def test_quantization_error_by_hand():
@@ -24,7 +24,7 @@ def test_quantization_error_by_hand():
 
 def test_quantization_error_matches_reference_on_random_data():
     rng = np.random.default_rng(0)
-    som = SOFM(SOFMParams(features_grid=(4, 4)), 3, weights=rng.normal(size=(4, 4, 3)))
+    som = SOFM(SOFMParams(features_grid=(4, 4)), n_inputs=3, weights=rng.normal(size=(4, 4, 3)))
     data = rng.normal(size=(200, 3))
     assert som.quantization_error(data, chunk_size=7) == pytest.approx(
         naive.quantization_error(data, som.weights), rel=1e-6
@@ -101,7 +101,7 @@ def test_u_matrix_torus_counts_the_wrapped_neighbour():
 
 def test_expanded_u_matrix_shape_of_a_trained_map():
     rng = np.random.default_rng(1)
-    som = SOFM(SOFMParams(features_grid=(6, 9), learning_radius=2), 4, seed=1)
+    som = SOFM(SOFMParams(features_grid=(6, 9), learning_radius=2), n_inputs=4, seed=1)
     som.train(rng.random((100, 4)), epochs=3)
     u = som.u_matrix(expanded=True)
     assert u.shape == (11, 17)
