@@ -14,7 +14,6 @@ and matplotlib only with ``--plot``, so ``gasworks hopfield montecarlo`` starts 
 from __future__ import annotations
 
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -115,7 +114,7 @@ def montecarlo(
     from pydantic import ValidationError
 
     from engines.hopfield.engine import capacity
-    from engines.hopfield.montecarlo import run_montecarlo
+    from engines.hopfield.montecarlo import montecarlo_payload, montecarlo_recipe
     from engines.hopfield.params import MonteCarloParams
 
     try:
@@ -133,30 +132,32 @@ def montecarlo(
             f"({figures.describe()}); expect many fails"
         )
     show_progress = sys.stderr.isatty() and not as_json if progress is None else progress
-    started = time.perf_counter()
     if show_progress:
         with click.progressbar(length=trials, label="trials", file=sys.stderr) as bar:
-            state = {"done": 0}
 
-            def advance(done: int, total: int) -> None:
-                bar.update(done - state["done"])
-                state["done"] = done
+            def advance(snapshot) -> None:
+                bar.update(snapshot.iteration - bar.pos)
 
-            result = run_montecarlo(params, progress=advance)
+            result = montecarlo_recipe(None, params, callback=advance)
     else:
-        result = run_montecarlo(params)
-    seconds = time.perf_counter() - started
+        result = montecarlo_recipe(None, params)
 
     if as_json:
-        payload = result.to_dict(CONFIDENCE)
-        payload["seconds"] = round(seconds, 4)
-        emit_json(payload)
+        emit_json(montecarlo_payload(result, CONFIDENCE))
     else:
-        _print_montecarlo(result, seconds)
+        _print_montecarlo(result, result.seconds)
     if plot is not None:
-        from engines.hopfield.plots import montecarlo_figure
+        _export(result, plot)
 
-        _write_plot(montecarlo_figure(result, confidence=CONFIDENCE), plot)
+
+def _export(result, path: Path, export=None) -> None:
+    """Write ``result`` with the registry's export (a usage error if it cannot be written)."""
+    if export is None:
+        from engines.hopfield.montecarlo import export_montecarlo as export
+    try:
+        export(result, path)
+    except OSError as exc:
+        fail_usage(f"{path}: cannot write the plot ({exc.strerror or exc})")
 
 
 def _print_montecarlo(result, seconds: float) -> None:

@@ -15,6 +15,9 @@ chunk of trials. Noise bits are drawn from raw generator bytes: a byte below
 ``floor(256 p)`` is a 1, a byte above is a 0, and the 1 in 256 bytes equal to it are decided
 by a uniform float, so P(1) is exactly ``p``.
 
+:func:`montecarlo_recipe` is the one way to run it (the command line, the studio and scripts
+call it): a seed and params fix the result, whatever callback watches the run.
+
 Cuts
 ----
 How the broken copy loses characters (positions are those of the password):
@@ -34,13 +37,17 @@ How the broken copy loses characters (positions are those of the password):
 
 from __future__ import annotations
 
+import json
 import math
 import string
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from engines.core import Callback, Snapshot
+from engines.errors import ParameterError
 from engines.hopfield.params import (
     DEFAULT_MAX_ITERATIONS,
     DEFAULT_MAX_LENGTH,
@@ -49,6 +56,7 @@ from engines.hopfield.params import (
     NOISE_PROBABILITY,
     MonteCarloParams,
 )
+from engines.validation import check_seed
 
 #: The 94 symbols passwords are drawn from (no whitespace, so decoding cannot eat one).
 SYMBOLS = string.ascii_letters + string.digits + string.punctuation
@@ -93,7 +101,32 @@ DEFAULT_CONFIDENCE = 0.95
 #: Half-width of the window, in standard deviations, over which binomial tails are summed.
 BAND_WINDOW_SD = 12.0
 
-ProgressCallback = Callable[[int, int], "bool | None"]
+
+def fresh_seed() -> int:
+    """A seed drawn from the operating system's entropy, in [0, 2**32 − 1] like every seed."""
+    return int(np.random.SeedSequence().generate_state(1)[0])
+
+
+def batch_trials(params: MonteCarloParams) -> int:
+    """Trials per batch: about :data:`CHUNK_ELEMENTS` noise elements per case."""
+    n_bits = BITS_PER_CHAR * params.max_length
+    return max(1, CHUNK_ELEMENTS // (params.noise_level * n_bits))
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonteCarloProgress(Snapshot):
+    """A Monte Carlo under way: ``iteration`` trials done of ``budget``, and the fails so far.
+
+    Attributes
+    ----------
+    fails : dict of str to int
+        Case name → failed trials among the ``iteration`` done.
+    seed : int
+        The seed of the run.
+    """
+
+    fails: dict[str, int] = field(default_factory=dict)
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,7 +136,7 @@ class MonteCarloResult:
     Attributes
     ----------
     params : MonteCarloParams
-        What was run (``params.seed`` may be None; ``seed`` is the one used).
+        What was run (its ``seed`` is the one used).
     seed : int
         The seed that reproduces this run.
     trials : int
@@ -111,7 +144,9 @@ class MonteCarloResult:
     fails : dict of str to int
         Case name → trials whose recovered string differed from the password.
     cancelled : bool
-        True when the progress callback stopped the run.
+        True when the callback stopped the run.
+    seconds : float
+        Wall time of the run (not compared: equal runs are equal however long they took).
     """
 
     params: MonteCarloParams
@@ -119,6 +154,7 @@ class MonteCarloResult:
     trials: int
     fails: dict[str, int]
     cancelled: bool = False
+    seconds: float = field(default=math.nan, compare=False)
 
     def rate(self, case: str) -> float:
         """Fraction of trials that failed in ``case`` (NaN before any trial)."""
@@ -431,35 +467,53 @@ def decoded_matches(state: np.ndarray, padded: np.ndarray, password_length: int)
     return body_ok & np.all(WHITESPACE[codes[:, :start]], axis=1)
 
 
-def run_montecarlo(
+def montecarlo_recipe(
+    source: None = None,
     params: MonteCarloParams | None = None,
     *,
-    progress: ProgressCallback | None = None,
+    seed: int | None = None,
+    callback: Callback | None = None,
 ) -> MonteCarloResult:
-    """Run the password-recovery Monte Carlo.
+    """Run the password-recovery Monte Carlo: the recipe of the ``hopfield-montecarlo`` job.
+
+    Trials run in batches (their size depends on the geometry only); after each batch the
+    callback gets a :class:`MonteCarloProgress`. The random draws are the same whether there
+    is a callback or not, and however often it runs, so ``(params, seed)`` fixes the result.
 
     Parameters
     ----------
+    source : None
+        The job has no input (passwords are drawn at random).
     params : MonteCarloParams, optional
         Trials, seed, cut, recall and geometry; the seed's setting if omitted.
-    progress : callable, optional
-        ``progress(done, total)`` after each batch of trials; returning True cancels, and
-        the result then counts the trials completed.
+    seed : int, optional
+        Overrides ``params.seed``; when both are None a fresh seed is drawn (and recorded).
+    callback : callable, optional
+        ``callback(progress)`` after each batch of trials; returning True cancels, and the
+        result then counts the trials completed.
 
     Returns
     -------
     MonteCarloResult
+        Its ``params.seed`` and ``seed`` are the seed used.
     """
+    started = time.perf_counter()
+    if source is not None:
+        raise ParameterError(
+            f"the Monte Carlo draws its own passwords: source must be None, got {source!r}"
+        )
     if params is None:
         params = MonteCarloParams()
     if not isinstance(params, MonteCarloParams):
         raise TypeError(f"params must be a MonteCarloParams, got {type(params).__name__}")
-    seed = params.seed if params.seed is not None else int(np.random.SeedSequence().entropy)
+    seed = params.seed if seed is None else seed
+    seed = fresh_seed() if seed is None else check_seed(seed)
+    params = params.model_copy(update={"seed": seed})
     rng = np.random.default_rng(seed)
     length, max_length = params.password_length, params.max_length
     n_bits = BITS_PER_CHAR * max_length
     kept = kept_characters(length)
-    chunk = max(1, CHUNK_ELEMENTS // (params.noise_level * n_bits))
+    chunk = batch_trials(params)
     fails = dict.fromkeys(CASE_NAMES, 0)
     done = 0
     cancelled = False
@@ -480,7 +534,60 @@ def run_montecarlo(
             )
             fails[case] += batch - int(np.count_nonzero(decoded_matches(state, padded, length)))
         done += batch
-        if progress is not None and progress(done, params.trials):
-            cancelled = done < params.trials
-            break
-    return MonteCarloResult(params=params, seed=seed, trials=done, fails=fails, cancelled=cancelled)
+        if callback is not None:
+            progress = MonteCarloProgress(
+                iteration=done, budget=params.trials, done=done == params.trials,
+                fails=dict(fails), seed=seed,
+            )  # fmt: skip
+            if callback(progress):
+                cancelled = done < params.trials
+                break
+    return MonteCarloResult(
+        params=params, seed=seed, trials=done, fails=fails, cancelled=cancelled,
+        seconds=time.perf_counter() - started,
+    )  # fmt: skip
+
+
+def montecarlo_payload(result: MonteCarloResult, confidence: float = DEFAULT_CONFIDENCE) -> dict:
+    """What ``gasworks hopfield montecarlo --json`` prints and :func:`export_montecarlo`
+    writes: :meth:`MonteCarloResult.to_dict` and the run's ``seconds``."""
+    payload = result.to_dict(confidence)
+    payload["seconds"] = round(result.seconds, 4)
+    return payload
+
+
+def export_montecarlo(
+    result: MonteCarloResult,
+    path: str | Path,
+    *,
+    overwrite: bool = True,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> Path:
+    """Write a Monte Carlo result: its JSON summary (``.json``) or its chart (``.png``).
+
+    Parameters
+    ----------
+    result : MonteCarloResult
+    path : str or Path
+        ``.json`` writes :func:`montecarlo_payload` (what the command line prints with
+        ``--json``); ``.png`` the chart of :func:`engines.hopfield.plots.montecarlo_figure`.
+    overwrite : bool
+        If False, an existing file is an error (``FileExistsError``).
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        from engines.atomic import atomic_write_text
+
+        text = json.dumps(montecarlo_payload(result, confidence), indent=2) + "\n"
+        return atomic_write_text(path, text, overwrite=overwrite)
+    if suffix == ".png":
+        from engines.hopfield.plots import montecarlo_figure, write_png
+
+        figure = montecarlo_figure(result, confidence=confidence)
+        return write_png(figure, path, overwrite=overwrite)
+    raise ParameterError(f"{path}: a Monte Carlo is exported as .json or .png, not {suffix!r}")

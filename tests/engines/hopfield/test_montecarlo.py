@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -16,14 +17,17 @@ from engines.hopfield.montecarlo import (
     SEED_TABLES,
     SEED_TRIALS,
     SYMBOLS,
+    MonteCarloProgress,
     binomial_band,
     bipolar_bits,
     broken_codes,
     decoded_matches,
+    export_montecarlo,
     kept_characters,
+    montecarlo_payload,
+    montecarlo_recipe,
     noise_bipolar,
     recall_batch,
-    run_montecarlo,
     wilson_interval,
 )
 from engines.hopfield.params import HopfieldParams, MonteCarloParams
@@ -150,7 +154,7 @@ def test_decoded_matches_is_the_seeds_string_comparison():
 
 # ----------------------------------------------------------------------------- the run
 def test_montecarlo_is_inside_the_reference_band():
-    result = run_montecarlo(MonteCarloParams(trials=4000, seed=2024))
+    result = montecarlo_recipe(None, MonteCarloParams(trials=4000, seed=2024))
     assert result.trials == 4000 and not result.cancelled and result.is_reference_setting
     for case in CASE_NAMES:
         lo, hi = stats.binom.interval(TEST_CONFIDENCE, 4000, REFERENCE_RATES_PER_10K[case] / 1e4)
@@ -164,7 +168,7 @@ def test_montecarlo_is_inside_the_reference_band():
 
 def test_other_cuts_agree_with_the_seeds_tables():
     for cut in ("right", "random", "remove"):
-        result = run_montecarlo(MonteCarloParams(trials=2000, seed=7, cut=cut))
+        result = montecarlo_recipe(None, MonteCarloParams(trials=2000, seed=7, cut=cut))
         assert not result.is_reference_setting and result.reference_band(CASE_NAMES[0]) is None
         for case in ("exclude-one", "exclude-quarter", "exclude-half"):
             seed_rate = SEED_TABLES[cut][case] / SEED_TRIALS
@@ -176,7 +180,7 @@ def test_other_cuts_agree_with_the_seeds_tables():
 def test_batched_and_per_trial_loops_agree():
     trials = 300
     per_trial = naive.per_trial_fails(trials, seed=5)
-    batched = run_montecarlo(MonteCarloParams(trials=trials, seed=5)).fails
+    batched = montecarlo_recipe(None, MonteCarloParams(trials=trials, seed=5)).fails
     for case in ("exclude-quarter", "exclude-half"):
         p = (per_trial[case] + batched[case]) / (2 * trials)
         sd = np.sqrt(2 * p * (1 - p) / trials)
@@ -185,32 +189,69 @@ def test_batched_and_per_trial_loops_agree():
 
 
 def test_converging_recall_recovers_far_more():
-    sync = run_montecarlo(MonteCarloParams(trials=500, seed=8))
-    converge = run_montecarlo(MonteCarloParams(trials=500, seed=8, recall="converge"))
+    sync = montecarlo_recipe(None, MonteCarloParams(trials=500, seed=8))
+    converge = montecarlo_recipe(None, MonteCarloParams(trials=500, seed=8, recall="converge"))
     assert converge.fails["exclude-half"] < sync.fails["exclude-half"] / 10
     assert converge.fails["empty-string"] < sync.fails["empty-string"]
 
 
-def test_seeded_runs_repeat_and_progress_can_cancel():
-    a = run_montecarlo(MonteCarloParams(trials=600, seed=11))
-    b = run_montecarlo(MonteCarloParams(trials=600, seed=11))
-    assert a.fails == b.fails and a.seed == 11
+def test_seeded_runs_repeat_and_the_callback_can_cancel():
+    a = montecarlo_recipe(None, MonteCarloParams(trials=600, seed=11))
+    b = montecarlo_recipe(None, MonteCarloParams(trials=600), seed=11)
+    assert a.fails == b.fails and a.seed == b.seed == a.params.seed == 11
+    assert a == b  # the wall time is not compared
     calls = []
 
-    def progress(done, total):
-        calls.append((done, total))
-        return done >= 300
+    def callback(progress):
+        calls.append(progress)
+        return progress.iteration >= 300
 
-    part = run_montecarlo(MonteCarloParams(trials=2000, seed=11), progress=progress)
+    part = montecarlo_recipe(None, MonteCarloParams(trials=2000, seed=11), callback=callback)
     assert part.cancelled and 300 <= part.trials < 2000
-    assert calls[-1][0] == part.trials and all(total == 2000 for _, total in calls)
-    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
-    fresh = run_montecarlo(MonteCarloParams(trials=10))
-    assert isinstance(fresh.seed, int) and fresh.params.seed is None
+    assert all(isinstance(c, MonteCarloProgress) and c.budget == 2000 for c in calls)
+    assert calls[-1].iteration == part.trials and calls[-1].fails == part.fails
+    assert [c.iteration for c in calls] == sorted(c.iteration for c in calls)
+    assert not calls[-1].done and calls[-1].fraction == part.trials / 2000
+    fresh = montecarlo_recipe(None, MonteCarloParams(trials=10))
+    assert 0 <= fresh.seed <= 2**32 - 1 and fresh.params.seed == fresh.seed
+
+
+def test_the_result_does_not_depend_on_the_callback():
+    """The studio watches the run with a callback; the command line does not. Both give what
+    ``gasworks hopfield montecarlo --trials 3000 --seed 5`` has always printed."""
+    params = MonteCarloParams(trials=3000)
+    seen = []
+    watched = montecarlo_recipe(None, params, seed=5, callback=lambda p: seen.append(p) and False)
+    alone = montecarlo_recipe(None, params, seed=5)
+    assert watched.fails == alone.fails
+    assert (alone.fails["exclude-one"], alone.fails["exclude-quarter"]) == (9, 236)
+    assert len(seen) > 1 and seen[-1].done and seen[-1].iteration == 3000
+    assert seen[-1].fails == alone.fails and seen[-1].fraction == 1.0
+
+
+def test_montecarlo_rejects_a_source_and_a_bad_seed():
+    with pytest.raises(ValueError, match="source must be None"):
+        montecarlo_recipe("sample:page", MonteCarloParams(trials=10))
+    with pytest.raises(ValueError, match="seed must be an integer from 0 to 4294967295"):
+        montecarlo_recipe(None, MonteCarloParams(trials=10), seed=2**32)
+
+
+def test_export_writes_the_json_summary_or_the_chart(tmp_path):
+    result = montecarlo_recipe(None, MonteCarloParams(trials=200, seed=1))
+    path = export_montecarlo(result, tmp_path / "mc.json")
+    data = json.loads(path.read_text())
+    assert data == json.loads(json.dumps(montecarlo_payload(result)))
+    assert data["fails"] == result.fails and data["seed"] == 1 and data["seconds"] >= 0
+    with pytest.raises(FileExistsError):
+        export_montecarlo(result, path, overwrite=False)
+    png = export_montecarlo(result, tmp_path / "mc.png")
+    assert png.read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match=".json or .png"):
+        export_montecarlo(result, tmp_path / "mc.txt")
 
 
 def test_result_summary():
-    result = run_montecarlo(MonteCarloParams(trials=200, seed=1))
+    result = montecarlo_recipe(None, MonteCarloParams(trials=200, seed=1))
     payload = result.to_dict()
     assert payload["trials"] == 200 and set(payload["fails"]) == set(CASE_NAMES)
     assert payload["seed_table"] == SEED_TABLES["left"]

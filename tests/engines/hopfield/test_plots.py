@@ -12,7 +12,7 @@ plots = pytest.importorskip("engines.hopfield.plots")
 from engines.core import run  # noqa: E402
 from engines.hopfield import digits  # noqa: E402
 from engines.hopfield.engine import DiscreteHopfieldNetwork  # noqa: E402
-from engines.hopfield.montecarlo import run_montecarlo  # noqa: E402
+from engines.hopfield.montecarlo import montecarlo_recipe  # noqa: E402
 from engines.hopfield.params import HopfieldParams, MonteCarloParams  # noqa: E402
 
 
@@ -63,5 +63,5 @@ def test_pngs_are_written_atomically(tmp_path):
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG") and png_size(data) == (1200, 900)
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
-    chart = plots.montecarlo_figure(run_montecarlo(MonteCarloParams(trials=100, seed=1)))
+    chart = plots.montecarlo_figure(montecarlo_recipe(None, MonteCarloParams(trials=100, seed=1)))
     assert png_size(plots.png_bytes(chart)) == (800, 400)
