@@ -78,7 +78,7 @@ class JobKind:
 JOBS: tuple[JobKind, ...] = (
     JobKind("gng-art", "Growing Neural Gas art", "gng", "engines.gng.params:GNGParams",
             "engines.gng.art:render", "engines.render:RenderResult",
-            "engines.render:export_render", "engines.gng:warm_up", art=True,
+            "engines.render:export_render", "engines.gng.art:warm_up", art=True,
             command="render", tab="art"),
     JobKind("som-art", "Self-Organizing Map art", "som", "engines.som.params:SOFMParams",
             "engines.som.art:render", "engines.render:RenderResult",

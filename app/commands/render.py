@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from app.commands.common import EXIT_OK, EXIT_SOME_FAILED, emit_json, fail_usage, preset_options
+from engines.art.plotter import SVG_ELEMENTS
 
 
 def _parse_formats(text: str) -> tuple[str, ...]:
@@ -44,7 +45,7 @@ def _parse_formats(text: str) -> tuple[str, ...]:
 @click.option("--pen", default="0.3mm", show_default=True, help="Pen width (with --page).")
 @click.option(
     "--svg-element",
-    type=click.Choice(["path", "polyline"]),
+    type=click.Choice(SVG_ELEMENTS),
     default="path",
     show_default=True,
     help="Element per stroke in plotter SVG.",

@@ -22,6 +22,8 @@ PAGES = {"a4": (210.0, 297.0), "a3": (297.0, 420.0), "a5": (148.0, 210.0),
          "letter": (215.9, 279.4), "legal": (215.9, 355.6)}  # fmt: skip
 _CUSTOM_PAGE = re.compile(r"^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)mm$")
 _LENGTH = re.compile(r"^(\d+(?:\.\d+)?)(mm|cm|in)?$")
+#: How each stroke is written in plotter SVG.
+SVG_ELEMENTS = ("path", "polyline")
 #: 2-opt passes over the stroke order; each pass is O(strokes²).
 TWO_OPT_PASSES = 30
 
@@ -139,8 +141,8 @@ def plotter_drawing(
 def plotter_svg_text(result: PlotterResult, *, element: str = "path", title: str = "") -> str:
     """SVG in millimetres: one Inkscape layer per pen, one ``<path>`` or ``<polyline>``
     per stroke, in drawing order. Deterministic bytes."""
-    if element not in ("path", "polyline"):
-        raise ValueError(f"element must be 'path' or 'polyline', got {element!r}")
+    if element not in SVG_ELEMENTS:
+        raise ValueError(f"element must be one of {', '.join(SVG_ELEMENTS)}, got {element!r}")
     w, h = result.page_mm
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',

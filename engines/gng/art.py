@@ -69,3 +69,21 @@ def render(source, preset, *, seed=None, epochs=None, callback=None, pipeline=No
     """The GNG art recipe (see :func:`engines.render.render_input`)."""
     return render_art(sys.modules[__name__], source, preset, seed=seed, epochs=epochs,
                       callback=callback, pipeline=pipeline)  # fmt: skip
+
+
+def warm_up() -> None:
+    """Compile (or load from Numba's cache) every kernel GNG art uses: the GNG's, and those
+    of continuous strokes and plotter ordering, by drawing a tiny text end to end."""
+    from engines.art.plotter import plotter_drawing
+    from engines.gng.engine import warm_up as warm_up_gng
+    from engines.presets import validate_preset
+
+    warm_up_gng()
+    preset = validate_preset({
+        "name": "warm-up", "engine": "gng", "epochs": 2,
+        "text": {"size": 24, "padding": 2},
+        "engine_params": {"max_nodes": 12, "n_iter_before_neuron_added": 5},
+        "style": {"stroke": "continuous"},
+    })  # fmt: skip
+    result = render("text:Go", preset)
+    plotter_drawing(result.drawing, (210.0, 297.0), 10.0, 0.3)

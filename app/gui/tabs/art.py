@@ -9,6 +9,7 @@ exports as PNG, SVG, or plotter-ready SVG on a page in millimetres.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,15 +39,16 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, recent_files, remember_file
 from app.gui.widgets.images import ImagePreview
-from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
+from app.gui.widgets.live import FramePump, LiveArtView
 from app.gui.widgets.panels import export_buttons, sample_combo, side_panel
-from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
-from app.gui.workers import TEXT_RATE, Control, JobRunner, run_engine
+from app.gui.workers import TEXT_RATE, Control, JobRunner, recipe_job
 from engines.art import ArtStyle
-from engines.errors import GasworksError, InputError
+from engines.errors import GasworksError
 from engines.pipeline import SAMPLES, THRESHOLD_METHODS, PipelineParams
 from engines.presets import Preset, TextParams, validate_preset
+from engines.render import art_engine
 
 TITLE = "Art"
 DEFAULT_PRESET = "astronaut"
@@ -55,53 +57,41 @@ PREVIEW_DELAY_MS = 150
 PREVIEW_STEPS = ("grey", "blurred", "binary", "points")
 PIPELINE_FIELDS = ("auto", "crop", "max_side", "blur", "threshold", "offset", "block_size", "k",
                    "invert", "min_object_size", "max_points", "scale")  # fmt: skip
-STYLE_FIELDS = ("line_width", "line_color", "node_size", "node_color", "background", "width",
-                "margin")  # fmt: skip
-#: A SOFM on an image: a grid that starts on data points and unfolds over the shape.
-ART_SOFM = {"features_grid": (24, 24), "learning_radius": 3, "reduce_radius_after": 8,
-            "step": 0.3, "reduce_step_after": 20, "std": 1.0, "reduce_std_after": 20,
-            "weight_init": "sample_from_data", "shuffle_data": True, "epochs": 30}  # fmt: skip
-PAGES = ("a4", "a3", "a5", "letter", "legal")
-ENGINES = ("gng", "som")
-MAP_SAMPLES = ("sample:iris", "sample:breast_cancer", "sample:digits", "sample:moons",
-               "sample:disc")  # fmt: skip
+STYLE_FIELDS = ("stroke", "smoothing", "max_jump", "line_width", "line_color", "node_size",
+                "node_color", "background", "width", "margin")  # fmt: skip
 
 
 def accepts_preset(table: dict[str, Any]) -> bool:
-    """Art presets: GNG ones, pipeline-only ones, and SOFM ones drawn on an image."""
+    """Art presets: those of an art engine drawn from an image or text (not a map's data
+    set or a logo's text), and pipeline-only ones."""
+    from engines.registry import JOBS
+    from engines.som.maps import SAMPLES as MAP_SAMPLES
+
     engine = table.get("engine")
-    if engine == "gng":
-        return True
     if engine is None:
         return "pipeline" in table or "input" in table
+    if not any(job.art and job.engine == engine for job in JOBS):
+        return False
     source = str(table.get("input") or "")
-    return (
-        engine == "som"
-        and bool(source)
-        and source not in MAP_SAMPLES
-        and not (source.endswith((".csv", ".npy")))
-    )
+    params = table.get("engine_params") or {}
+    is_map = "map" in params or source.removeprefix("sample:") in MAP_SAMPLES
+    return not is_map and not source.endswith((".csv", ".npy"))
+
+
+def art_engines() -> list[tuple[str, str]]:
+    """(engine key, title) of every art engine of the registry, in its order."""
+    from engines.registry import JOBS
+
+    return [(job.engine, job.title) for job in JOBS if job.art]
 
 
 # ---------------------------------------------------------------------- jobs (worker side)
 @dataclass(frozen=True)
 class ArtFrame:
-    """One live frame: the engine's snapshot, the share of the budget done, the frame."""
+    """One live frame: the engine's snapshot and the drawing of it the view shows."""
 
-    engine: str
     snapshot: Any
-    fraction: float
-    bounds: tuple[float, float, float, float]
-
-
-@dataclass(frozen=True)
-class ArtResult:
-    engine: str
-    snapshot: Any
-    pipeline: Any
-    bounds: tuple[float, float, float, float]
-    epochs: int
-    seconds: float
+    drawing: Any
 
 
 def pipeline_job(control, source: str, preset: Preset):
@@ -112,55 +102,25 @@ def pipeline_job(control, source: str, preset: Preset):
     return run_input_pipeline(source, preset)
 
 
-def train_job(control, source: str, preset: Preset, pipeline=None):
-    """Train the preset's engine on the source's points, yielding :class:`ArtFrame`."""
-    import time
+def art_job(control, source: str, preset: Preset, pipeline=None):
+    """The art recipe of the preset's engine, with live frames framed on the input.
 
-    from engines.render import auto_epochs, image_bounds, run_input_pipeline
+    The pipeline runs first (unless the previews already have it), so every frame knows the
+    picture's frame; the recipe then gets it as its ``pipeline`` option.
+    """
+    from engines.render import art_engine, image_bounds, run_input_pipeline
 
     if pipeline is None:
         pipeline = run_input_pipeline(source, preset)
     control.checkpoint()
-    points = pipeline.points
-    if points.shape[0] < 2:
-        raise InputError(
-            source,
-            f"the pipeline found {points.shape[0]} foreground pixel(s); the image may be blank "
-            "or lighter than its threshold everywhere (try invert or a higher offset)",
-        )
+    art = art_engine(preset.engine)
     bounds = image_bounds(pipeline)
-    params = preset.engine_params
-    start = time.perf_counter()
-    if preset.engine == "gng":
-        from engines.gng import GrowingNeuralGas
+    style = preset.style or ArtStyle()
 
-        epochs = preset.epochs or auto_epochs(
-            points.shape[0], params.max_nodes, params.n_iter_before_neuron_added
-        )
-        engine = GrowingNeuralGas(params, data=points, seed=preset.seed)
-        budget = epochs * engine.signals_per_epoch
-    else:
-        from engines.som import SOFM
+    def frame(snapshot) -> ArtFrame:
+        return ArtFrame(snapshot, art.mesh(snapshot, style, bounds=bounds, name=preset.name))
 
-        epochs = preset.epochs or params.epochs
-        params = params.model_copy(update={"epochs": epochs})
-        engine = SOFM(params, 2, data=points, seed=preset.seed)
-        budget = epochs
-    snapshot = yield from run_engine(
-        control, engine, budget,
-        report=lambda snap, fraction: ArtFrame(preset.engine, snap, fraction, bounds),
-    )  # fmt: skip
-    return ArtResult(preset.engine, snapshot, pipeline, bounds, epochs,
-                     time.perf_counter() - start)  # fmt: skip
-
-
-def drawing_for(engine: str, snapshot, style: ArtStyle, bounds, name: str = "art"):
-    """The drawing of a GNG or SOFM snapshot, framed on the input image."""
-    from engines.art import graph_drawing, grid_drawing
-
-    if engine == "gng":
-        return graph_drawing(snapshot.nodes, snapshot.edges, style, bounds=bounds, name=name)
-    return grid_drawing(snapshot.grid_weights, style, bounds=bounds, name=name)
+    return recipe_job(control, art.render, source, preset, frame=frame, pipeline=pipeline)
 
 
 # ---------------------------------------------------------------------- the tab
@@ -178,7 +138,8 @@ class ArtTab(JobTab):
         self.pipeline_result = None
         self._pipeline_key: tuple | None = None
         self._pending_key: tuple | None = None
-        self.result: ArtResult | None = None
+        self.result = None  # the recipe's RenderResult
+        self._applied: dict[str, dict[str, Any]] = {}
         self.last_frame: ArtFrame | None = None
         self.previews = JobRunner(self)
         self.previews.result.connect(self._on_preview)
@@ -278,30 +239,32 @@ class ArtTab(JobTab):
         engine_layout = QVBoxLayout(engine_box)
         top = QFormLayout()
         self.engine_combo = QComboBox()
-        self.engine_combo.addItem("Growing Neural Gas", "gng")
-        self.engine_combo.addItem("Self-Organizing Map", "som")
+        for key, title in art_engines():
+            self.engine_combo.addItem(title, key)
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(0, 100_000)
         self.epochs_spin.setSpecialValueText("auto")
         self.epochs_spin.setToolTip("Training epochs; auto lets the recipe choose")
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin = seed_box()
         top.addRow("engine", self.engine_combo)
         top.addRow("epochs", self.epochs_spin)
         top.addRow("seed", self.seed_spin)
         engine_layout.addLayout(top)
-        from engines.gng import GNGParams
-        from engines.som import SOFMParams
+        from engines.presets import load_preset
+        from engines.registry import params_type
 
-        self.engine_forms = {
-            "gng": ParamsForm(GNGParams, none_text={"target_error": "off", "patience": "off"}),
-            "som": ParamsForm(SOFMParams, fields=[f for f in SOFMParams.model_fields
-                                                  if f not in ("map", "epochs")]),
-        }  # fmt: skip
-        self.engine_forms["som"].set_values(ART_SOFM)
+        self.engine_forms = {}
         self.engine_stack = QStackedWidget()
-        for key in ENGINES:
-            self.engine_stack.addWidget(self.engine_forms[key])
+        for key, _ in art_engines():
+            model = params_type(key)
+            # Fields the recipe sets itself (epochs) or that belong to other jobs (map).
+            fields = [f for f in model.model_fields if f not in ("map", "epochs")]
+            form = ParamsForm(model, fields=fields, none_text={"target_error": "off",
+                                                               "patience": "off"})  # fmt: skip
+            self.engine_forms[key] = form
+            self.engine_stack.addWidget(form)
+        # A map's defaults suit data sets; on an image start from the grid preset.
+        self.engine_forms["som"].set_values(load_preset("grid").engine_params)
         self.engine_combo.currentIndexChanged.connect(self.engine_stack.setCurrentIndex)
         engine_layout.addWidget(self.engine_stack)
         engine_layout.addWidget(self.run_buttons())
@@ -316,10 +279,12 @@ class ArtTab(JobTab):
         export_layout.addLayout(buttons)
         plot = QFormLayout()
         self.plotter_check = QCheckBox("plotter-ready SVG (mm, merged, ordered)")
+        from engines.art.plotter import PAGES, SVG_ELEMENTS
+
         self.page_combo = QComboBox()
-        self.page_combo.addItems(PAGES)
+        self.page_combo.addItems(list(PAGES))
         self.page_combo.setEditable(True)
-        self.page_combo.setToolTip("a4, a3, a5, letter, legal or WxHmm")
+        self.page_combo.setToolTip(f"{', '.join(PAGES)} or WxHmm")
         self.landscape_check = QCheckBox("landscape")
         self.margin_spin = QDoubleSpinBox()
         self.margin_spin.setRange(0.0, 100.0)
@@ -331,7 +296,7 @@ class ArtTab(JobTab):
         self.pen_spin.setValue(0.3)
         self.pen_spin.setSuffix(" mm")
         self.element_combo = QComboBox()
-        self.element_combo.addItems(["path", "polyline"])
+        self.element_combo.addItems(list(SVG_ELEMENTS))
         plot.addRow(self.plotter_check)
         plot.addRow("page", self.page_combo)
         plot.addRow("", self.landscape_check)
@@ -426,10 +391,17 @@ class ArtTab(JobTab):
     def apply_preset(self, preset: Preset) -> None:
         self.preset_name = preset.name
         self.description = preset.description
+        # Values the forms do not show are kept, so the preset reads back as it was loaded.
+        self._applied = {
+            "pipeline": preset.pipeline.model_dump(),
+            "style": (preset.style or ArtStyle()).model_dump(),
+        }
+        if preset.engine_params is not None:
+            self._applied[f"engine_params.{preset.engine}"] = preset.engine_params.model_dump()
         self.pipeline_form.set_values(preset.pipeline)
         self.text_params = preset.text
-        if preset.engine in ENGINES:
-            self.engine_combo.setCurrentIndex(ENGINES.index(preset.engine))
+        if preset.engine in self.engine_forms:
+            self.engine_combo.setCurrentIndex(self.engine_combo.findData(preset.engine))
             self.engine_forms[preset.engine].set_values(preset.engine_params)
         self.epochs_spin.setValue(preset.epochs or 0)
         self.seed_spin.setValue(preset.seed)
@@ -449,9 +421,9 @@ class ArtTab(JobTab):
             "description": self.description,
             "engine": engine,
             "seed": self.seed_spin.value(),
-            "pipeline": self.pipeline_form.values(),
-            "engine_params": self.engine_forms[engine].values(),
-            "style": self.style_form.values(),
+            "pipeline": self._merged("pipeline", self.pipeline_form),
+            "engine_params": self._merged(f"engine_params.{engine}", self.engine_forms[engine]),
+            "style": self._merged("style", self.style_form),
         }
         if self.epochs_spin.value():
             table["epochs"] = self.epochs_spin.value()
@@ -462,6 +434,9 @@ class ArtTab(JobTab):
             table["input"] = self.source
         table["text"] = text
         return validate_preset(table, origin="the Art tab's settings")
+
+    def _merged(self, section: str, form: ParamsForm) -> dict[str, Any]:
+        return {**self._applied.get(section, {}), **form.values()}
 
     # ------------------------------------------------------------------ previews
     def schedule_previews(self) -> None:
@@ -518,44 +493,38 @@ class ArtTab(JobTab):
         style = preset.style or ArtStyle()
         self.view.set_colours(style.line_color, style.background,
                               style.node_color if style.node_size > 0 else None)  # fmt: skip
-        self.start_job(train_job, self.source, preset, cached)
+        self.run_preset = preset
+        self.start_job(art_job, self.source, preset, cached)
         self.status.show_info("Training…")
 
     def _apply_frame(self, frame: ArtFrame) -> None:
-        if self.last_frame is None or self.last_frame.bounds != frame.bounds:
-            self.view.set_bounds(frame.bounds)
+        if self.last_frame is None:
+            self.view.set_bounds(frame.drawing.data_bounds())
         self.last_frame = frame
         snap = frame.snapshot
-        if frame.engine == "gng":
-            self.view.show_graph(snap.nodes, snap.edges)
-            self.view.show_errors(snap.epoch_errors)
-        else:
-            self.view.show_polylines(grid_polylines(snap.grid_weights))
-            self.view.show_errors(snap.errors)
-        if self.text_clock.due() or frame.fraction >= 1.0:
-            if frame.engine == "gng":
-                self.stats_label.setText(
-                    f"epoch {snap.epoch}, {snap.n_nodes:,} nodes, {snap.n_edges:,} edges, "
-                    f"{snap.n_signals:,} signals"
-                )
-            else:
-                self.stats_label.setText(f"epoch {snap.epoch}")
-            self.status.set_fraction(frame.fraction)
+        self.view.show_drawing(frame.drawing)
+        self.view.show_errors(snap.error_history)
+        if self.text_clock.due() or snap.fraction >= 1.0:
+            self.stats_label.setText(self._describe(snap))
+            self.status.set_fraction(snap.fraction)
 
-    def _on_result(self, result: ArtResult) -> None:
+    def _describe(self, snap) -> str:
+        figures = art_engine(self.run_preset.engine).figures(snap)
+        what = ", ".join(f"{v:,} {k}" for k, v in figures.items())
+        return f"{snap.iteration:,} of {snap.budget or snap.iteration:,} steps: {what}"
+
+    def _on_result(self, result) -> None:
         self.result = result
-        snap = result.snapshot
-        errors = snap.epoch_errors if result.engine == "gng" else snap.errors
-        self.view.show_errors(errors, force=True)
-        self._apply_frame(ArtFrame(result.engine, result.snapshot, 1.0, result.bounds))
-        snap = result.snapshot
-        if result.engine == "gng":
-            what = f"{snap.n_nodes:,} nodes, {snap.n_edges:,} edges"
-        else:
-            what = f"{snap.weights.shape[0] * snap.weights.shape[1]:,} units"
+        self.view.show_errors(result.snapshot.error_history, force=True)
+        self.view.set_bounds(result.drawing.data_bounds())
+        self.view.show_drawing(result.drawing)
+        self.status.set_fraction(1.0)
+        what = ", ".join(f"{v:,} {k}" for k, v in result.stats.items()
+                         if k not in ("error", "epochs") and isinstance(v, int))  # fmt: skip
+        self.stats_label.setText(what)
         self.status.show_info(
-            f"Done: {what} after {result.epochs} epochs in {result.seconds:.2f} s. Export the "
-            "drawing with Export PNG or SVG."
+            f"Done: {what} after {result.epochs} epochs in {result.timings['train']:.2f} s. "
+            "Export the drawing with Export PNG or SVG."
         )
 
     def _on_train_stopped(self, how: str) -> None:
@@ -563,70 +532,67 @@ class ArtTab(JobTab):
             self.status.show_info("Cancelled; the drawing so far can still be exported.")
 
     # ------------------------------------------------------------------ export
-    def _export_source(self):
-        if self.result is not None:
-            return self.result.engine, self.result.snapshot, self.result.bounds
-        if self.last_frame is not None:
-            f = self.last_frame
-            return f.engine, f.snapshot, f.bounds
-        return None
-
     def export_ready(self) -> bool:
         """True when there is a drawing to export (finished, or cancelled midway)."""
-        return self._export_source() is not None
+        return self.result is not None or self.last_frame is not None
 
     def _ask_export(self, fmt: str) -> None:
-        if self._export_source() is None:
+        if not self.export_ready():
             self.show_error("Nothing to export yet: run the engine first.")
             return
-        stem = (
-            Path(self.source).stem
-            if not self.source.startswith(("sample:", "text:"))
-            else (self.source.split(":", 1)[1][:30] or "art")
-        )
-        name = f"{stem}.{self.engine}.{fmt}"
+        from engines.render import source_stem
+
+        name = f"{source_stem(self.source)}.{self.preset_name}.{fmt}"
         filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
         path = self.ask_export(f"Export {fmt.upper()}", name, filters)
         if path is not None:
             self.export(path)
 
+    def _export_result(self, style: ArtStyle):
+        """The result to write: the recipe's, redrawn by the engine's own ``draw`` when the
+        style changed since the run; a cancelled run's drawing so far otherwise."""
+        from engines.render import RenderResult
+
+        if self.result is None:
+            frame = self.last_frame
+            drawing = art_engine(self.run_preset.engine).mesh(
+                frame.snapshot, style, bounds=frame.drawing.bounds, name=self.preset_name
+            )
+            return RenderResult(drawing, style, None, frame.snapshot, 0, 0, {})
+        if style == self.result.style:
+            return self.result
+        drawing, stats = art_engine(self.run_preset.engine).draw(
+            self.result.snapshot, style, self.result.pipeline, name=self.run_preset.name
+        )
+        return dataclasses.replace(self.result, drawing=drawing, style=style, stats=stats)
+
     def export(self, path: str | Path) -> Path | None:
-        """Write the drawing to ``path`` (.png, or .svg — plotter-ready when ticked)."""
-        from engines.art import write_png, write_svg
+        """Write the drawing to ``path`` (.png, or .svg — plotter-ready when ticked), exactly
+        as ``gasworks render`` writes it."""
+        from engines.render import art_title, export_render
 
         path = Path(path)
-        found = self._export_source()
-        if found is None:
+        if not self.export_ready():
             self.show_error("Nothing to export yet: run the engine first.")
             return None
-        engine, snapshot, bounds = found
         try:
-            style = ArtStyle.model_validate(self.style_form.values())
-            drawing = drawing_for(engine, snapshot, style, bounds, name=self.preset_name)
-            suffix = path.suffix.lower()
-            if suffix == ".png":
-                written = write_png(drawing, path, style)
-            elif suffix == ".svg" and self.plotter_check.isChecked():
-                written = self._write_plotter(drawing, path)
-            elif suffix == ".svg":
-                written = write_svg(drawing, path, style, title=self.preset_name)
-            else:
-                raise ValueError(f"{path}: the file must end in .png or .svg")
+            style = ArtStyle.model_validate(self._merged("style", self.style_form))
+            result = self._export_result(style)
+            plotter = self._plotter_options() if self.plotter_check.isChecked() else None
+            title = art_title(self.source, self.preset_name)
+            export_render(result, path, title=title, plotter=plotter)
         except (GasworksError, ValueError, OSError) as exc:
             self.report(exc)
             return None
-        self.status.show_info(f"Exported {written}")
-        return written
+        self.status.show_info(f"Exported {path}")
+        return path
 
-    def _write_plotter(self, drawing, path: Path) -> Path:
-        from app.batch import PlotterOptions, write_plotter_svg
-        from engines.art.plotter import parse_page
+    def _plotter_options(self):
+        from engines.art.plotter import PlotterOptions, parse_page
 
         page = parse_page(self.page_combo.currentText(), landscape=self.landscape_check.isChecked())
-        options = PlotterOptions(page, self.margin_spin.value(), self.pen_spin.value(),
-                                 self.element_combo.currentText())  # fmt: skip
-        write_plotter_svg(drawing, path, options, self.preset_name)
-        return path
+        return PlotterOptions(page, self.margin_spin.value(), self.pen_spin.value(),
+                              self.element_combo.currentText())  # fmt: skip
 
     def settle(self) -> bool:
         """True once no preview is pending or running."""

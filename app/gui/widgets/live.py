@@ -157,6 +157,28 @@ class LiveArtView(QWidget):
             self.nodes.clear()
         self.frames += 1
 
+    def show_drawing(self, drawing) -> None:
+        """A drawing as the writers see it: its layers' segments, polylines and dots."""
+        layers = drawing.layers
+        segments = [layer.segments for layer in layers if len(layer.segments)]
+        if segments:
+            ends = np.concatenate(segments).reshape(-1, 2)
+            self.edges.setData(ends[:, 0], ends[:, 1], connect="pairs", skipFiniteCheck=True)
+        else:
+            self._empty(self.edges)
+        polylines = [line for layer in layers for line in layer.polylines]
+        if polylines:
+            x, y = polylines_xy(polylines)
+            self.lines.setData(x, y, connect="finite")
+        else:
+            self._empty(self.lines)
+        dots = [layer.dots for layer in layers if len(layer.dots)]
+        if self.show_nodes and dots:
+            self.nodes.setData(pos=np.concatenate(dots))
+        elif len(self.nodes.data):
+            self.nodes.clear()
+        self.frames += 1
+
     @staticmethod
     def _empty(item: pg.PlotDataItem) -> None:
         """Clear ``item`` unless it is clear already (every setData costs a repaint)."""

@@ -16,7 +16,14 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QPushButton, 
 
 from engines.atomic import atomic_write_text
 from engines.errors import GasworksError
-from engines.presets import Preset, dump_preset, load_preset, preset_names, read_preset_table
+from engines.presets import (
+    Preset,
+    dump_preset,
+    load_preset,
+    preset_names,
+    read_preset_table,
+    validate_preset,
+)
 
 SAVED_KEY = "presets/saved"
 LAST_KEY = "presets/last/{tab}"
@@ -93,15 +100,19 @@ class PresetBar(QWidget):
         self.combo = QComboBox()
         self.combo.setMinimumContentsLength(14)
         self.combo.setToolTip("Presets: the shipped ones, then the files saved from here")
+        self.open_button = QPushButton("Open…")
+        self.open_button.setToolTip("Use a preset file (.toml), e.g. one made for gasworks")
         self.save_button = QPushButton("Save as…")
         self.save_button.setToolTip("Write the current settings to a preset file (.toml)")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Return every control to the chosen preset's values")
         layout.addWidget(self.combo, 1)
+        layout.addWidget(self.open_button)
         layout.addWidget(self.save_button)
         layout.addWidget(self.reset_button)
         self._fill()
         self.combo.activated.connect(self._apply_current)
+        self.open_button.clicked.connect(self._ask_open)
         self.save_button.clicked.connect(self._ask_save)
         self.reset_button.clicked.connect(self._apply_current)
 
@@ -156,6 +167,29 @@ class PresetBar(QWidget):
     def last_key(self) -> str | None:
         value = QSettings().value(LAST_KEY.format(tab=self.tab))
         return str(value) if value else None
+
+    # ------------------------------------------------------------------ opening
+    def _ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a preset", "", "Preset (*.toml)")
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> bool:
+        """Add the preset file ``path`` to the dropdown and apply it; False (with a message
+        naming the file) when it is unreadable, invalid, or not for this tab."""
+        try:
+            table = read_preset_table(path)
+            validate_preset(table, origin=str(path))
+        except GasworksError as exc:
+            self.failed.emit(str(exc))
+            return False
+        if not self._accept(table):
+            self.failed.emit(f"{path}: this preset is not for the {self.tab} tab")
+            return False
+        saved = [p for p in self._saved_files() if p != str(path)] + [str(path)]
+        QSettings().setValue(SAVED_KEY, saved)
+        self._fill()
+        return self.select(str(path))
 
     # ------------------------------------------------------------------ saving
     def _ask_save(self) -> None:
