@@ -29,9 +29,9 @@ Recall modes
 
 The asynchronous recall follows the engine contract of :mod:`engines.core`: :meth:`start`
 sets the probe, ``step(n)`` runs ``n`` single-neuron updates, :meth:`snapshot` returns a
-frozen :class:`HopfieldSnapshot` (state, energy, iteration) and :attr:`done` says when the
-budget is spent or the state is stable, so the GUI can animate it with
-:func:`engines.core.run`.
+frozen :class:`HopfieldSnapshot` (state, energy, iteration, and the energy trace as its
+``error_history``) and :attr:`done` says when the budget is spent or the state is stable, so
+the GUI can animate it with :func:`engines.core.run`.
 """
 
 from __future__ import annotations
@@ -40,15 +40,16 @@ import io
 import json
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from engines.core import StepStats
+from engines.core import Snapshot, StepStats
 from engines.errors import GasworksError
 from engines.hopfield.params import HopfieldParams
+from engines.validation import check_choice, check_count, check_seed
 
 #: Bipolar neuron states.
 ON = 1
@@ -68,6 +69,8 @@ LINEAR_CAPACITY = 0.138
 #: Random neuron indices are drawn in blocks of this size, so the sequence of updates is the
 #: same however the calls to ``step`` are chunked.
 INDEX_BLOCK = 1024
+#: First length of the energy trace's buffer (it doubles when full).
+TRACE_BLOCK = 1024
 #: Version of the ``.npz`` layout written by :meth:`DiscreteHopfieldNetwork.save`.
 FILE_FORMAT = 1
 FILE_KIND = "gasworks-hopfield"
@@ -78,6 +81,9 @@ OUTCOME_FIXED_POINT = "fixed-point"
 OUTCOME_TWO_CYCLE = "two-cycle"
 OUTCOME_MAX_ITERATIONS = "max-iterations"
 OUTCOME_BUDGET = "n-times"
+#: Recall modes and capacity actions.
+MODES = ("sync", "converge", "async")
+CAPACITY_ACTIONS = ("warn", "raise", "ignore")
 
 SECRET_WARNING = (
     "the weights of this network contain the password it stores: anyone with the file can "
@@ -143,12 +149,13 @@ def capacity(n_features: int) -> Capacity:
     Returns
     -------
     Capacity
+
+    Raises
+    ------
+    ParameterError
+        If ``n_features`` is not an integer >= 2.
     """
-    if isinstance(n_features, bool) or not isinstance(n_features, (int, np.integer)):
-        raise TypeError(f"n_features must be an integer, got {type(n_features).__name__}")
-    if n_features < MIN_FEATURES:
-        raise ValueError(f"n_features must be >= {MIN_FEATURES}, got {n_features}")
-    n = int(n_features)
+    n = check_count(n_features, "n_features", minimum=MIN_FEATURES)
     log_n = math.log(n)
     return Capacity(
         n_features=n,
@@ -184,8 +191,7 @@ def check_capacity(n_patterns: int, n_features: int, action: str = "warn") -> Ca
     CapacityWarning
         If the rule is exceeded and ``action`` is ``'warn'``.
     """
-    if action not in ("warn", "raise", "ignore"):
-        raise ValueError(f"action must be one of warn, raise, ignore; got {action!r}")
+    check_choice(action, "action", CAPACITY_ACTIONS)
     figures = capacity(n_features)
     if figures.exceeded(n_patterns):
         message = (
@@ -199,27 +205,29 @@ def check_capacity(n_patterns: int, n_features: int, action: str = "warn") -> Ca
     return figures
 
 
-@dataclass(frozen=True)
-class HopfieldSnapshot:
+@dataclass(frozen=True, kw_only=True)
+class HopfieldSnapshot(Snapshot):
     """A frozen copy of an asynchronous recall in progress.
+
+    Besides the fields of :class:`~engines.core.Snapshot` (``iteration`` = single-neuron
+    updates run since :meth:`DiscreteHopfieldNetwork.start`, ``error_history`` = the energy
+    before the first update and after each one, ``iteration + 1`` values, read-only; ``done``
+    once the state is stable or the budget ``n_times`` is spent, ``stop_reason`` says which):
 
     Attributes
     ----------
     state : (n,) ndarray of int8
         The current state, in the encoding of the probe (0/1 or -1/1); read-only.
     energy : float
-        ``-½ xᵀWx`` of the current state.
-    iteration : int
-        Single-neuron updates run since :meth:`DiscreteHopfieldNetwork.start`.
+        ``-½ xᵀWx`` of the current state (the last value of ``error_history``).
     stable : bool
         True when no single-neuron update would change the state.
     n_patterns : int
         Patterns stored in the network.
     """
 
-    state: np.ndarray
+    state: np.ndarray = field(repr=False)
     energy: float
-    iteration: int
     stable: bool
     n_patterns: int
 
@@ -281,6 +289,13 @@ def _check_values(values: Any, name: str, ndims: tuple[int, ...]) -> tuple[np.nd
     return np.where(is_one, ON, OFF).astype(np.int8), encoding
 
 
+def _generator(seed: Any) -> np.random.Generator:
+    """The generator behind ``seed``: a Generator is used as is, None draws fresh entropy."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(None if seed is None else check_seed(seed))
+
+
 def _activate(field: np.ndarray, current: np.ndarray, tie: str) -> np.ndarray:
     """Bipolar output of neurons with local ``field``; a zero field follows ``tie``."""
     tied = OFF if tie == "off" else current
@@ -302,8 +317,10 @@ class DiscreteHopfieldNetwork:
         Recall mode, async budget, tie rule and capacity action; defaults if omitted.
     data : (m, n) or (n,) array_like, optional
         Patterns to store right away (0/1 or -1/1), as :meth:`train` does.
-    seed : int or numpy.random.Generator, optional
-        Seed of the generator that picks neurons in asynchronous recall.
+    seed : int, numpy.random.Generator or None, keyword-only
+        Seed of the generator that picks neurons in asynchronous recall: an integer from 0
+        to 2**32 − 1 (else :class:`~engines.errors.ParameterError`), a generator to share,
+        or None for fresh entropy from the operating system.
 
     Examples
     --------
@@ -322,20 +339,14 @@ class DiscreteHopfieldNetwork:
         params: HopfieldParams | None = None,
         data: Any = None,
         *,
-        seed: int | np.random.Generator | None = None,
+        seed: int | np.random.Generator | None = 0,
     ):
         if params is None:
             params = HopfieldParams()
         if not isinstance(params, HopfieldParams):
             raise TypeError(f"params must be a HopfieldParams, got {type(params).__name__}")
-        if isinstance(seed, (bool, float)) or (
-            seed is not None and not isinstance(seed, (int, np.integer, np.random.Generator))
-        ):
-            raise TypeError(f"seed must be an int, a Generator or None, got {seed!r}")
-        if isinstance(seed, (int, np.integer)) and seed < 0:
-            raise ValueError(f"seed must be >= 0, got {seed}")
         self.params = params
-        self._rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self._rng = _generator(seed)
         self._weight: np.ndarray | None = None
         self._n_patterns = 0
         self._encoding = BINARY
@@ -455,9 +466,7 @@ class DiscreteHopfieldNetwork:
         RecallResult
             States in the probe's encoding, with energies, iterations and outcomes.
         """
-        mode = self.params.mode if mode is None else mode
-        if mode not in ("sync", "converge", "async"):
-            raise ValueError(f"mode must be one of sync, converge, async; got {mode!r}")
+        mode = self.params.mode if mode is None else check_choice(mode, "mode", MODES)
         bipolar, encoding = self._check_probe(probe, "probe")
         rows = np.atleast_2d(bipolar)
         if mode == "async":
@@ -549,7 +558,8 @@ class DiscreteHopfieldNetwork:
         self._iteration = 0
         self._budget = self.params.n_times
         self._probe_encoding = encoding
-        self._trace = [self._energy]
+        self._trace = np.empty(TRACE_BLOCK, dtype=np.float64)
+        self._trace[0] = self._energy
         self._indices = np.empty(0, dtype=np.int64)
         self._cursor = 0
         self._n_unstable = self._count_unstable()
@@ -561,7 +571,7 @@ class DiscreteHopfieldNetwork:
         self._iteration = 0
         self._budget = 0
         self._probe_encoding = BINARY
-        self._trace: list[float] = []
+        self._trace = np.empty(0, dtype=np.float64)
         self._indices = np.empty(0, dtype=np.int64)
         self._cursor = 0
         self._n_unstable = 0
@@ -585,8 +595,7 @@ class DiscreteHopfieldNetwork:
         StepStats
             Updates run, the iteration reached and, as ``error``, the current energy.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"n must be an integer >= 0, got {n!r}")
+        n = check_count(n, "n")
         if self._state is None:
             raise RuntimeError("no recall in progress: call start(probe) first")
         state, field, weight = self._state, self._field, self._weight
@@ -608,28 +617,54 @@ class DiscreteHopfieldNetwork:
                 self._energy -= delta * local
                 self._n_unstable = self._count_unstable()
             self._iteration += 1
-            self._trace.append(self._energy)
+            if self._iteration == self._trace.size:
+                # a new, larger buffer: snapshots keep their views of the old one
+                self._trace = np.concatenate([self._trace, np.empty_like(self._trace)])
+            self._trace[self._iteration] = self._energy
             ran += 1
         return StepStats(steps=ran, iteration=self._iteration, error=self._energy)
 
+    @property
+    def stop_reason(self) -> str:
+        """Why the recall stopped ('' while it goes on or before :meth:`start`)."""
+        if self._state is None:
+            return ""
+        if self._n_unstable == 0:
+            return "stable: no single-neuron update changes the state"
+        if self._iteration >= self._budget:
+            return f"budget of {self._budget} updates spent (params.n_times)"
+        return ""
+
     def snapshot(self) -> HopfieldSnapshot:
-        """A frozen copy of the asynchronous recall: state, energy, iteration, stability."""
+        """A frozen copy of the asynchronous recall: state, energy, iteration, stability.
+
+        Cheap however long the recall: the energy trace is a read-only view of the part of
+        the engine's buffer that is never written again.
+        """
         if self._state is None:
             raise RuntimeError("no recall in progress: call start(probe) first")
         state = _encode(self._state, self._probe_encoding)
         state.flags.writeable = False
+        trace = self._trace[: self._iteration + 1].view()
+        trace.flags.writeable = False
         return HopfieldSnapshot(
             state=state,
             energy=self._energy,
-            iteration=self._iteration,
             stable=self._n_unstable == 0,
             n_patterns=self._n_patterns,
+            iteration=self._iteration,
+            error_history=trace,
+            done=self.done,
+            stop_reason=self.stop_reason,
         )
 
     @property
     def energy_trace(self) -> np.ndarray:
-        """(iteration + 1,) ndarray of float: energy before the first and after each update."""
-        return np.array(self._trace, dtype=np.float64)
+        """(iteration + 1,) ndarray of float: energy before the first and after each update
+        (a copy; empty before :meth:`start`)."""
+        if self._state is None:
+            return np.zeros(0)
+        return self._trace[: self._iteration + 1].copy()
 
     def _count_unstable(self) -> int:
         wanted = _activate(self._field, self._state, self.params.tie)
@@ -680,9 +715,9 @@ class DiscreteHopfieldNetwork:
         path: str | Path,
         params: HopfieldParams | None = None,
         *,
-        seed: int | np.random.Generator | None = None,
+        seed: int | np.random.Generator | None = 0,
     ) -> DiscreteHopfieldNetwork:
-        """Read a network written by :meth:`save`.
+        """Read a network written by :meth:`save` (``params`` and ``seed`` as the constructor).
 
         Raises
         ------
@@ -691,6 +726,7 @@ class DiscreteHopfieldNetwork:
         """
         from engines.errors import InputError
 
+        network = cls(params, seed=seed)  # the arguments are checked before the file is read
         path = Path(path)
         try:
             with np.load(path, allow_pickle=False) as archive:
@@ -718,7 +754,6 @@ class DiscreteHopfieldNetwork:
         n_patterns = int(contents["n_patterns"])
         if n_patterns < 1:
             raise InputError(path, f"n_patterns must be >= 1, got {n_patterns}")
-        network = cls(params, seed=seed)
         network._weight = weight.astype(np.int64)
         network._n_patterns = n_patterns
         network._encoding = BIPOLAR if str(contents["encoding"]) == BIPOLAR else BINARY

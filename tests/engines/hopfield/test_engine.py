@@ -11,13 +11,15 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from engines.core import Engine, run
-from engines.errors import InputError
+from engines.core import Engine, Snapshot, run
+from engines.errors import InputError, ParameterError
 from engines.hopfield import digits
 from engines.hopfield.engine import (
+    TRACE_BLOCK,
     CapacityError,
     CapacityWarning,
     DiscreteHopfieldNetwork,
+    HopfieldSnapshot,
     SecretWarning,
     capacity,
     check_capacity,
@@ -214,19 +216,33 @@ def test_engine_contract_and_chunk_independence():
     with pytest.raises(RuntimeError, match="start"):
         net.snapshot()
     first = net.start(digits.HALF_TWO_TOP)
+    assert isinstance(first, HopfieldSnapshot) and isinstance(first, Snapshot)
     assert first.iteration == 0 and not first.stable
+    assert (first.done, first.stop_reason) == (False, "")
+    np.testing.assert_array_equal(first.error_history, [first.energy])
     with pytest.raises(ValueError):
         first.state[0] = 1  # frozen copy
+    with pytest.raises(ValueError):
+        first.error_history[0] = 1.0
     seen = []
     final = run(net, 300, lambda s: seen.append(s.iteration), every=1)
     assert seen == list(range(1, final.iteration + 1))
+    assert final.done and final.stable and final.stop_reason.startswith("stable")
+    assert final.error_history.dtype == np.float64
+    np.testing.assert_array_equal(final.error_history, net.energy_trace)
+    assert final.error == final.energy == final.error_history[-1]
+    np.testing.assert_array_equal(first.error_history, final.error_history[:1])
 
     other = async_net(11, n_times=300)
     other.start(digits.HALF_TWO_TOP)
     chunked = run(other, 300, every=23)
-    np.testing.assert_array_equal(chunked.state, final.state)
-    assert chunked.iteration == final.iteration
-    np.testing.assert_array_equal(other.energy_trace, net.energy_trace)
+    adaptive_net = async_net(11, n_times=300)
+    adaptive_net.start(digits.HALF_TWO_TOP)
+    adaptive = run(adaptive_net, 300, lambda s: None)  # chunks sized by wall time
+    for snap in (chunked, adaptive):
+        np.testing.assert_array_equal(snap.state, final.state)
+        assert snap.iteration == final.iteration
+        np.testing.assert_array_equal(snap.error_history, final.error_history)
 
     third = async_net(11, n_times=300)
     third.start(digits.HALF_TWO_TOP)
@@ -243,6 +259,31 @@ def test_step_reports_energy_and_respects_the_budget():
     stats = net.step(100)
     assert stats.iteration <= 10 and net.done
     assert net.step(5).steps == 0
+
+
+def test_a_spent_budget_is_the_stop_reason():
+    net = async_net(2, n_times=3)
+    net.start(digits.HALF_TWO_TOP)
+    snap = run(net, 100)
+    assert snap.iteration == 3 and not snap.stable and snap.done
+    assert snap.stop_reason == "budget of 3 updates spent (params.n_times)"
+
+
+def test_long_recall_trace_grows_and_old_snapshots_keep_theirs():
+    rng = np.random.default_rng(3)
+    patterns = random_patterns(rng, 2, 400)
+    n_times = 3 * TRACE_BLOCK
+    net = DiscreteHopfieldNetwork(HopfieldParams(mode="async", n_times=n_times), patterns)
+    net.start(random_patterns(rng, 1, 400)[0])
+    early = run(net, 10, every=10)
+    kept = early.error_history.copy()
+    final = run(net, n_times, every=500)
+    assert final.iteration > TRACE_BLOCK  # the buffer had to grow
+    assert final.error_history.shape == (final.iteration + 1,)
+    np.testing.assert_array_equal(final.error_history, net.energy_trace)
+    np.testing.assert_array_equal(final.error_history[:11], kept)
+    np.testing.assert_array_equal(early.error_history, kept)
+    assert np.all(np.diff(final.error_history) <= 0)
 
 
 def test_same_seed_same_result_and_recall_matches_start_step():
@@ -265,8 +306,10 @@ def test_capacity_figures():
     assert figures.linear_rule == pytest.approx(4.14)
     assert capacity(240).log_rule == pytest.approx(21.895, abs=1e-3)
     assert "0.138 n = 33.12" in capacity(240).describe(12)
-    with pytest.raises(ValueError, match="got 1"):
+    with pytest.raises(ParameterError, match="n_features must be >= 2, got 1"):
         capacity(1)
+    with pytest.raises(ParameterError, match="n_features must be an integer, got 30.0"):
+        capacity(30.0)
 
 
 def test_capacity_warns_raises_or_ignores():
@@ -287,7 +330,7 @@ def test_capacity_warns_raises_or_ignores():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         DiscreteHopfieldNetwork(HopfieldParams(capacity="ignore"), data=random_patterns(rng, 9, 30))
-    with pytest.raises(ValueError, match="action"):
+    with pytest.raises(ParameterError, match="action must be one of 'warn', 'raise', 'ignore'"):
         check_capacity(3, 30, "shout")
 
 
@@ -318,17 +361,50 @@ def test_bad_probes_and_arguments():
         net.train([1, 0, 1, 0])
     with pytest.raises(ValueError, match="mode must be one of"):
         net.recall(digits.ZERO, mode="fast")
-    with pytest.raises(ValueError, match="n must be an integer"):
-        net.start(digits.ZERO)
+    net.start(digits.ZERO)
+    with pytest.raises(ParameterError, match="n must be >= 0, got -1"):
         net.step(-1)
+    with pytest.raises(ParameterError, match="n must be an integer, got 2.0"):
+        net.step(2.0)
     with pytest.raises(ValueError, match="shape"):
         net.start(digits.DIGITS)
     with pytest.raises(RuntimeError, match="train"):
         DiscreteHopfieldNetwork().predict(digits.ZERO)
-    with pytest.raises(ValueError, match="seed must be >= 0"):
-        DiscreteHopfieldNetwork(seed=-1)
     with pytest.raises(TypeError, match="params"):
         DiscreteHopfieldNetwork(params={"mode": "sync"})
+
+
+@pytest.mark.parametrize(
+    ("seed", "match"),
+    [
+        (-1, r"seed must be an integer from 0 to 4294967295, got -1"),
+        (2**32, r"seed must be an integer from 0 to 4294967295, got 4294967296"),
+        (1.0, r"seed must be an integer .* got 1.0"),
+        (True, r"seed must be an integer .* got True"),
+        ("7", r"seed must be an integer .* got '7'"),
+    ],
+)
+def test_bad_seed_is_a_parameter_error(seed, match):
+    with pytest.raises(ParameterError, match=match):
+        DiscreteHopfieldNetwork(seed=seed)
+    with pytest.raises(ParameterError, match=match):
+        DiscreteHopfieldNetwork.load("never-read.npz", seed=seed)
+
+
+def test_seed_default_generator_and_none():
+    def updates(**kwargs):
+        net = DiscreteHopfieldNetwork(HopfieldParams(n_times=50), digits.DIGITS, **kwargs)
+        net.start(digits.HALF_TWO_TOP)
+        run(net, 50)
+        return net.energy_trace
+
+    np.testing.assert_array_equal(updates(), updates(seed=0))  # the default seed is 0
+    np.testing.assert_array_equal(
+        updates(seed=np.random.default_rng(4)), updates(seed=np.uint32(4))
+    )
+    assert updates(seed=None).shape[0] >= 1  # fresh entropy is allowed too
+    with pytest.raises(TypeError, match="positional"):
+        DiscreteHopfieldNetwork(HopfieldParams(), digits.DIGITS, 3)
 
 
 @pytest.mark.parametrize(
