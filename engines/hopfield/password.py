@@ -14,12 +14,14 @@ saved.
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from engines.errors import GasworksError
-from engines.hopfield.engine import DiscreteHopfieldNetwork
+from engines.hopfield.engine import CapacityWarning, DiscreteHopfieldNetwork
 from engines.hopfield.params import (
     DEFAULT_MAX_LENGTH,
     NOISE_PROBABILITY,
@@ -201,6 +203,85 @@ def store_password(
     return network
 
 
+@dataclass(frozen=True)
+class StoredPassword:
+    """A network made by :func:`store_recipe`, and the warnings storing it raised.
+
+    Attributes
+    ----------
+    network : DiscreteHopfieldNetwork
+        Holds the password in its weights (``holds_secret`` is set).
+    warnings : tuple of str
+        Messages of the capacity warnings raised while storing (never the password).
+    """
+
+    network: DiscreteHopfieldNetwork = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+
+def store_recipe(
+    source: str,
+    params: PasswordParams | None = None,
+    *,
+    seed: int | None = None,
+    callback: Any = None,
+    network_params: HopfieldParams | None = None,
+) -> StoredPassword:
+    """Store the password ``source``: :func:`store_password` in the shape of a recipe.
+
+    The studio runs it off its GUI thread like any recipe; storing is one quick step, so
+    ``callback`` is never called. Capacity warnings are collected in the result rather than
+    shown, so a front end says them in its own way.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CapacityWarning)
+        network = store_password(source, params, network_params=network_params, seed=seed)
+    notes = tuple(str(w.message) for w in caught if issubclass(w.category, CapacityWarning))
+    return StoredPassword(network, notes)
+
+
+def password_probe(network: DiscreteHopfieldNetwork, broken_password: str) -> np.ndarray:
+    """The bits of ``broken_password`` as a probe of a password ``network``.
+
+    Parameters
+    ----------
+    network : DiscreteHopfieldNetwork
+        Made by :func:`store_password` (or loaded from its file).
+    broken_password : str
+        ASCII, at most the network's ``max_length`` characters.
+
+    Returns
+    -------
+    (8 * max_length,) ndarray of uint8
+
+    Raises
+    ------
+    PasswordError
+        If the text cannot be encoded; the message does not contain it.
+    ValueError
+        If the network is not a whole number of 8-bit characters.
+    """
+    if not isinstance(network, DiscreteHopfieldNetwork):
+        raise TypeError(f"network must be a DiscreteHopfieldNetwork, got {type(network).__name__}")
+    return str2bin(broken_password, password_length(network), label="broken password")
+
+
+def password_length(network: DiscreteHopfieldNetwork) -> int:
+    """The ``max_length`` of a password network: characters of 8 neurons each."""
+    n_features = network.n_features
+    if n_features is None or n_features % BITS_PER_CHAR:
+        raise ValueError(
+            f"the network has {n_features} neurons, not a whole number of "
+            f"{BITS_PER_CHAR}-bit characters"
+        )
+    max_length = int(network.metadata.get(MAX_LENGTH_KEY, n_features // BITS_PER_CHAR))
+    if max_length * BITS_PER_CHAR != n_features:
+        raise ValueError(
+            f"the network's max_length {max_length} does not match its {n_features} neurons"
+        )
+    return max_length
+
+
 def recover_password(
     network: DiscreteHopfieldNetwork, broken_password: str, *, mode: str | None = None
 ) -> str:
@@ -220,19 +301,10 @@ def recover_password(
     -------
     str
         The decoded state; equal to the password when recovery worked.
+
+    See Also
+    --------
+    engines.hopfield.recall.recall_recipe : the same recall, watched by a callback.
     """
-    if not isinstance(network, DiscreteHopfieldNetwork):
-        raise TypeError(f"network must be a DiscreteHopfieldNetwork, got {type(network).__name__}")
-    n_features = network.n_features
-    if n_features is None or n_features % BITS_PER_CHAR:
-        raise ValueError(
-            f"the network has {n_features} neurons, not a whole number of "
-            f"{BITS_PER_CHAR}-bit characters"
-        )
-    max_length = int(network.metadata.get(MAX_LENGTH_KEY, n_features // BITS_PER_CHAR))
-    if max_length * BITS_PER_CHAR != n_features:
-        raise ValueError(
-            f"the network's max_length {max_length} does not match its {n_features} neurons"
-        )
-    probe = str2bin(broken_password, max_length, label="broken password")
+    probe = password_probe(network, broken_password)
     return bin2str(network.predict(probe, mode=mode))
