@@ -15,9 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import get_args
 
 import numpy as np
 
+from engines.som.params import SOFMParams
+from engines.validation import check_choice, check_count
+
+#: The lattices, as ``SOFMParams.grid_type`` allows them.
+GRID_TYPES: tuple[str, ...] = get_args(SOFMParams.model_fields["grid_type"].annotation)
 #: Columns of a stencil row.
 ST_DROW, ST_DCOL, ST_AXIS_ROW, ST_AXIS_COL, ST_KEY = range(5)
 #: Fields of the geometry array passed to kernels.
@@ -151,10 +157,8 @@ def stencil(
         Axes the rect neighbour factor averages over (1 for a grid given as ``(units,)``).
     max_radius : int
     """
-    if grid_type not in ("rect", "hexagon"):
-        raise ValueError(f"grid_type must be 'rect' or 'hexagon', got {grid_type!r}")
-    if max_radius < 0:
-        raise ValueError(f"max_radius must be >= 0, got {max_radius}")
+    check_choice(grid_type, "grid_type", GRID_TYPES)
+    max_radius = check_count(max_radius, "max_radius")
     return _stencil_cached(tuple(grid_shape), grid_type, bool(toroidal), int(n_axes), max_radius)
 
 

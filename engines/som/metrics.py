@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from engines.som import _kernels, grid
+from engines.validation import check_count
 
 
 def _best_two_chunks(x: np.ndarray, weights: np.ndarray, kind: int, chunk_size: int):
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
+    chunk_size = check_count(chunk_size, "chunk_size", minimum=1)
     scores = np.empty((2, weights.shape[1]), dtype=np.float32)
     for start in range(0, x.shape[0], chunk_size):
         part = x[start : start + chunk_size]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engines.errors import ParameterError
 from engines.som import grid
 from tests.engines.som import naive
 
@@ -141,7 +142,10 @@ def test_unit_positions_put_hexagon_neighbours_one_step_apart():
 
 
 def test_bad_grid_arguments():
-    with pytest.raises(ValueError, match="grid_type must be 'rect' or 'hexagon'"):
+    assert grid.GRID_TYPES == ("rect", "hexagon")
+    with pytest.raises(ParameterError, match="grid_type must be one of 'rect', 'hexagon'"):
         grid.stencil((2, 2), "square")
-    with pytest.raises(ValueError, match="max_radius must be >= 0"):
+    with pytest.raises(ParameterError, match="max_radius must be >= 0, got -1"):
         grid.stencil((2, 2), "rect", max_radius=-1)
+    with pytest.raises(ParameterError, match="max_radius must be an integer, got 1.5"):
+        grid.stencil((2, 2), "rect", max_radius=1.5)

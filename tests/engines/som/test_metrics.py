@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engines.errors import ParameterError
 from engines.som import SOFM, SOFMParams, metrics
 from tests.engines.som import naive
 
@@ -20,6 +21,10 @@ def test_quantization_error_by_hand():
     data = np.array([[1.0], [2.0], [9.0]])
     assert som.quantization_error(data) == pytest.approx((1 + 2 + 1) / 3)
     assert som.quantization_error(data, chunk_size=1) == pytest.approx(4 / 3)
+    with pytest.raises(ParameterError, match="chunk_size must be >= 1, got 0"):
+        som.quantization_error(data, chunk_size=0)
+    with pytest.raises(ParameterError, match="chunk_size must be an integer, got 2.5"):
+        som.topographic_error(data, chunk_size=2.5)
 
 
 def test_quantization_error_matches_reference_on_random_data():
