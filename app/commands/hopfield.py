@@ -43,11 +43,17 @@ def _validation_message(exc) -> str:
     return format_validation_error(exc).replace("\n", "; ")
 
 
-def _write_plot(figure, path: Path) -> None:
-    from engines.hopfield.plots import write_png
+def _check_plot(path: Path | None) -> None:
+    """``--plot`` names a PNG file (checked before the work is done)."""
+    if path is not None and path.suffix.lower() != ".png":
+        fail_usage(f"--plot: {path}: the file name must end in .png")
 
+
+def _write_plot(export, result, path: Path, **options) -> None:
+    """Write the PNG of ``result`` with its job's export; a path that cannot be written is
+    a usage error."""
     try:
-        write_png(figure, path)
+        export(result, path, **options)
     except OSError as exc:
         fail_usage(f"{path}: cannot write the plot ({exc.strerror or exc})")
 
@@ -113,8 +119,13 @@ def montecarlo(
     """
     from pydantic import ValidationError
 
+    _check_plot(plot)
     from engines.hopfield.engine import capacity
-    from engines.hopfield.montecarlo import montecarlo_payload, montecarlo_recipe
+    from engines.hopfield.montecarlo import (
+        export_montecarlo,
+        montecarlo_payload,
+        montecarlo_recipe,
+    )
     from engines.hopfield.params import MonteCarloParams
 
     try:
@@ -147,17 +158,7 @@ def montecarlo(
     else:
         _print_montecarlo(result, result.seconds)
     if plot is not None:
-        _export(result, plot)
-
-
-def _export(result, path: Path, export=None) -> None:
-    """Write ``result`` with the registry's export (a usage error if it cannot be written)."""
-    if export is None:
-        from engines.hopfield.montecarlo import export_montecarlo as export
-    try:
-        export(result, path)
-    except OSError as exc:
-        fail_usage(f"{path}: cannot write the plot ({exc.strerror or exc})")
+        _write_plot(export_montecarlo, result, plot)
 
 
 def _print_montecarlo(result, seconds: float) -> None:
@@ -213,16 +214,13 @@ def _print_montecarlo(result, seconds: float) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def demo(seed: int, n_times: int, plot: Path | None, as_json: bool) -> None:
     """The seed's digits: store 0, 1 and 2; recover them from halves; sync versus async."""
+    _check_plot(plot)
     import numpy as np
 
-    from engines.core import run
     from engines.hopfield import digits
-    from engines.hopfield.engine import DiscreteHopfieldNetwork
     from engines.hopfield.params import HopfieldParams
+    from engines.hopfield.recall import export_recall, recall_recipe
 
-    network = DiscreteHopfieldNetwork(
-        HopfieldParams(mode="sync", n_times=n_times), data=digits.DIGITS, seed=seed
-    )
     known = {"0": digits.ZERO, "1": digits.ONE, "2": digits.TWO,
              "mixture of 1 and 2": digits.ONE_TWO_MIXTURE}  # fmt: skip
 
@@ -237,13 +235,14 @@ def demo(seed: int, n_times: int, plot: Path | None, as_json: bool) -> None:
         "bottom half of 2": digits.HALF_TWO_BOTTOM,
         "top half of 2": digits.HALF_TWO_TOP,
     }
-    sync = {label: network.recall(probe, mode="sync") for label, probe in probes.items()}
-    converge = network.recall(digits.HALF_TWO_TOP, mode="converge")
-    async_runs = []
-    for _ in range(2):
-        network.start(digits.HALF_TWO_TOP)
-        snapshot = run(network, n_times, every=n_times)
-        async_runs.append((snapshot, network.energy_trace))
+    sync_params = HopfieldParams(mode="sync", n_times=n_times)
+    sync = {label: recall_recipe(probe, sync_params) for label, probe in probes.items()}
+    converge = recall_recipe(digits.HALF_TWO_TOP, HopfieldParams(mode="converge"))
+    # Two async recalls by one network: the second goes on with the first one's generator.
+    async_params = HopfieldParams(mode="async", n_times=n_times)
+    first = recall_recipe(digits.HALF_TWO_TOP, async_params, seed=seed)
+    async_runs = [first, recall_recipe(digits.HALF_TWO_TOP, network=first.network)]
+    network = first.network
 
     if as_json:
         emit_json({
@@ -258,10 +257,10 @@ def demo(seed: int, n_times: int, plot: Path | None, as_json: bool) -> None:
                          "energy": converge.energy, "steps": converge.iterations,
                          "outcome": converge.outcome, "recalled": name_of(converge.state)},
             "async": [{"probe": "top half of 2", "seed": seed, "n_times": n_times,
-                       "state": s.state.tolist(), "energy": s.energy, "updates": s.iteration,
-                       "stable": s.stable, "recalled": name_of(s.state),
-                       "energy_trace": trace.tolist()}
-                      for s, trace in async_runs],
+                       "state": r.state.tolist(), "energy": r.energy, "updates": r.iterations,
+                       "stable": _stable(r), "recalled": name_of(r.state),
+                       "energy_trace": r.energy_trace.tolist()}
+                      for r in async_runs],
             "capacity": network.capacity.describe(network.n_patterns),
         })  # fmt: skip
     else:
@@ -278,11 +277,11 @@ def demo(seed: int, n_times: int, plot: Path | None, as_json: bool) -> None:
             [("probe", digits.HALF_TWO_TOP), ("recalled", converge.state)],
         )
         blocks = [("probe", digits.HALF_TWO_TOP)]
-        blocks += [(f"run {i + 1}", s.state) for i, (s, _) in enumerate(async_runs)]
+        blocks += [(f"run {i + 1}", r.state) for i, r in enumerate(async_runs)]
         outcomes = "; ".join(
-            f"run {i + 1} → {name_of(s.state)} after {s.iteration} updates "
-            f"(energy {s.energy:.0f}{', stable' if s.stable else ''})"
-            for i, (s, _) in enumerate(async_runs)
+            f"run {i + 1} → {name_of(r.state)} after {r.iterations} updates "
+            f"(energy {r.energy:.0f}{', stable' if _stable(r) else ''})"
+            for i, r in enumerate(async_runs)
         )
         _print_blocks(f"async, n_times={n_times}, seed {seed}: {outcomes}", blocks)
         click.echo(
@@ -290,15 +289,15 @@ def demo(seed: int, n_times: int, plot: Path | None, as_json: bool) -> None:
             "second run ended on 2 without its last pixel.)"
         )
     if plot is not None:
-        from engines.hopfield.plots import demo_figure
+        panels = {"sync": sync["top half of 2"].state, "converge": converge.state,
+                  "async 1": async_runs[0].state, "async 2": async_runs[1].state}  # fmt: skip
+        _write_plot(export_recall, first, plot, panels=panels)
 
-        states = [digits.ZERO, digits.ONE, digits.TWO, digits.HALF_TWO_TOP,
-                  sync["top half of 2"].state, converge.state, async_runs[0][0].state,
-                  async_runs[1][0].state]  # fmt: skip
-        titles = ["0", "1", "2", "probe", "sync", "converge", "async 1", "async 2"]
-        figure = demo_figure(network.weight, async_runs[0][1], np.stack(states),
-                             digits.SHAPE, titles)  # fmt: skip
-        _write_plot(figure, plot)
+
+def _stable(result) -> bool:
+    from engines.hopfield.engine import OUTCOME_FIXED_POINT
+
+    return result.outcome == OUTCOME_FIXED_POINT
 
 
 def _print_blocks(title: str, blocks) -> None:
@@ -337,22 +336,23 @@ def store(
 
     The file's weights contain the password: anyone who has the file can recover it.
     """
-    from engines.hopfield.engine import CapacityWarning, SecretWarning
+    from engines.hopfield.engine import SecretWarning
     from engines.hopfield.params import PasswordParams
-    from engines.hopfield.password import PasswordError, store_password
+    from engines.hopfield.password import PasswordError, store_recipe
 
     if network_file.exists() and not force:
         fail_usage(f"{network_file}: already exists (use --force to overwrite)")
     params = PasswordParams(noise_level=noise_level, max_length=max_length)
     secret = _read_secret("password", from_stdin=from_stdin, confirm=True)
+    try:
+        stored = store_recipe(secret, params, seed=seed)
+    except PasswordError as exc:
+        fail_usage(str(exc))
+        return
+    del secret
+    network = stored.network
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            network = store_password(secret, params, seed=seed)
-        except PasswordError as exc:
-            fail_usage(str(exc))
-            return
-        del secret
         try:
             network.save(network_file, overwrite=force)
         except FileExistsError as exc:
@@ -361,8 +361,8 @@ def store(
         except OSError as exc:
             click.echo(f"Error: {network_file}: cannot write ({exc.strerror or exc})", err=True)
             sys.exit(EXIT_SOME_FAILED)
-    shown = (SecretWarning, CapacityWarning)
-    messages = [str(w.message) for w in caught if issubclass(w.category, shown)]
+    messages = list(stored.warnings)
+    messages += [str(w.message) for w in caught if issubclass(w.category, SecretWarning)]
     if as_json:
         emit_json({
             "path": str(network_file),
@@ -404,7 +404,8 @@ def recover(
     from engines.errors import InputError
     from engines.hopfield.engine import DiscreteHopfieldNetwork
     from engines.hopfield.params import HopfieldParams
-    from engines.hopfield.password import PasswordError, recover_password
+    from engines.hopfield.password import PasswordError
+    from engines.hopfield.recall import recall_recipe
 
     try:
         network = DiscreteHopfieldNetwork.load(network_file, HopfieldParams(mode=mode), seed=seed)
@@ -413,7 +414,7 @@ def recover(
         sys.exit(EXIT_SOME_FAILED)
     broken = _read_secret("broken password", from_stdin=from_stdin)
     try:
-        recovered = recover_password(network, broken)
+        recovered = recall_recipe(broken, None, network=network).text
     except (PasswordError, ValueError) as exc:
         fail_usage(f"{network_file}: {exc}")
         return

@@ -34,6 +34,8 @@ def invoke(*args, input=None):
         (("hopfield", "montecarlo", "--seed", "-4"), 2, "--seed"),
         (("hopfield", "demo"), 0, "mixture of 1 and 2"),
         (("hopfield", "demo", "--n-times", "0"), 2, "--n-times"),
+        (("hopfield", "demo", "--plot", "demo.jpg"), 2, "must end in .png"),
+        (("hopfield", "montecarlo", "--plot", "chart.json"), 2, "must end in .png"),
         (("hopfield", "capacity", "240"), 0, "n/(2 ln n) = 21.90"),
         (("hopfield", "capacity", "30", "--patterns", "5"), 0, "5 patterns exceed"),
         (("hopfield", "capacity", "1"), 2, "NEURONS"),
@@ -152,3 +154,27 @@ def test_store_json_and_force(tmp_path):
     assert again.exit_code == 0
     result = invoke("hopfield", "recover", network, "--stdin", "--json", input="oth\n")
     assert json.loads(result.stdout)["recovered"] == "other"
+
+
+def test_montecarlo_json_is_what_the_export_writes(tmp_path):
+    """The studio exports a run with export_montecarlo; the command prints the same JSON."""
+    from engines.hopfield.montecarlo import export_montecarlo, montecarlo_recipe
+    from engines.hopfield.params import MonteCarloParams
+
+    printed = json.loads(
+        invoke("hopfield", "montecarlo", "--trials", "3000", "--seed", "5", "--json").stdout
+    )
+    result = montecarlo_recipe(None, MonteCarloParams(trials=3000), seed=5)
+    written = json.loads(export_montecarlo(result, tmp_path / "mc.json").read_text())
+    assert printed.pop("seconds") >= 0 and written.pop("seconds") >= 0
+    assert printed == written
+    assert (printed["fails"]["exclude-one"], printed["fails"]["exclude-quarter"]) == (9, 236)
+
+
+def test_store_reports_capacity_and_secret_warnings(tmp_path):
+    network = tmp_path / "small.npz"
+    result = invoke("hopfield", "store", network, "--stdin", "--json", "--noise-level", "20",
+                    "--max-length", "4", input="abc\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.stdout)["warnings"]
+    assert "exceed the n/(2 ln n) capacity" in first and "contain the password" in second
