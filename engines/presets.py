@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from engines.errors import PresetError
 from engines.pipeline.params import PipelineParams
+from engines.validation import Seed
 from presets import DIRECTORY as PRESET_DIR
 
 #: The type of every preset's ``[style]`` table.
@@ -42,7 +43,7 @@ class Preset(BaseModel):
     name: str
     description: str = ""
     engine: str | None = None
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    seed: Seed = 0
     epochs: int | None = Field(
         None, ge=1, le=100_000, description="training epochs; None lets the recipe choose"
     )
@@ -169,8 +170,12 @@ def preset_path(name_or_path: str | Path) -> Path:
         return candidate
     path = PRESET_DIR / f"{name_or_path}.toml"
     if not path.is_file():
+        from engines.options import did_you_mean
+
+        hint = did_you_mean(str(name_or_path), preset_names())
         raise PresetError(
-            f"unknown preset {str(name_or_path)!r}; available: {', '.join(preset_names())}"
+            f"unknown preset {str(name_or_path)!r}; {hint + ' ' if hint else ''}"
+            f"available: {', '.join(preset_names())}"
         )
     return path
 

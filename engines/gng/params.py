@@ -13,9 +13,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-#: Error an inserted node starts with: NeuPy's 0, or Fritzke's (the split node's, halved).
-NEW_NODE_ERRORS = ("zero", "inherit")
-
 
 class GNGParams(BaseModel):
     """Parameters of :class:`~engines.gng.GrowingNeuralGas`.

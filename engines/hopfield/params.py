@@ -10,18 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-#: Recall modes. ``sync``: one synchronous step, as NeuPy does; ``converge``: synchronous
-#: steps until a fixed point or a 2-cycle; ``async``: random single-neuron updates.
-RECALL_MODES = ("sync", "converge", "async")
-#: What a neuron does when its local field x·W is exactly 0. ``off``: it switches off (0, or
-#: -1 in bipolar terms), NeuPy's rule; ``keep``: it keeps its current state.
-TIE_RULES = ("off", "keep")
-#: What training does past the n / (2 ln n) capacity rule.
-CAPACITY_ACTIONS = ("warn", "raise", "ignore")
-#: How a Monte Carlo probe is made from the password (see :mod:`engines.hopfield.montecarlo`).
-CUT_METHODS = ("left", "right", "random", "remove")
-#: Recall used by the Monte Carlo: the seed's single synchronous step, or converging steps.
-MONTECARLO_RECALLS = ("sync", "converge")
+from engines.validation import Seed
 
 #: NeuPy's default number of asynchronous updates per recall.
 DEFAULT_N_TIMES = 100
@@ -48,7 +37,9 @@ class HopfieldParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     mode: Literal["sync", "converge", "async"] = Field(
-        "sync", description="sync: one step (NeuPy); converge: until stable; async: n_times"
+        "sync",
+        description="sync: one synchronous step (NeuPy); converge: synchronous steps until a "
+        "fixed point or a 2-cycle; async: n_times random single-neuron updates",
     )
     n_times: int = Field(
         DEFAULT_N_TIMES, ge=1, le=MAX_N_TIMES,
@@ -59,7 +50,9 @@ class HopfieldParams(BaseModel):
         description="largest number of synchronous steps in converge mode",
     )  # fmt: skip
     tie: Literal["off", "keep"] = Field(
-        "off", description="a neuron whose field is 0: off (NeuPy) or keep its state"
+        "off",
+        description="a neuron whose field x·W is exactly 0: off (switches off, NeuPy's rule) "
+        "or keep (keeps its state)",
     )
     capacity: Literal["warn", "raise", "ignore"] = Field(
         "warn", description="what training does past n / (2 ln n) stored patterns"
@@ -90,9 +83,9 @@ class MonteCarloParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     trials: int = Field(DEFAULT_TRIALS, ge=1, le=MAX_TRIALS, description="random passwords")
-    seed: int | None = Field(None, ge=0, description="None draws fresh entropy")
+    seed: Seed | None = Field(None, description="None draws fresh entropy")
     cut: Literal["left", "right", "random", "remove"] = Field(
-        "left", description="how the probe loses characters"
+        "left", description="how the probe loses characters (see engines.hopfield.montecarlo)"
     )
     recall: Literal["sync", "converge"] = Field(
         "sync", description="sync: one step as in the seed; converge: until stable"

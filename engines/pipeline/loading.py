@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from engines.errors import InputError
+from engines.options import no_such
 
 #: Largest image accepted, in pixels; a header claiming more is refused before decoding.
 MAX_PIXELS = 100_000_000
@@ -42,7 +43,7 @@ def load_sample(name: str) -> np.ndarray:
 
     if name not in SAMPLES:
         raise InputError(
-            f"{SAMPLE_PREFIX}{name}", f"no such sample; available: {', '.join(SAMPLES)}"
+            f"{SAMPLE_PREFIX}{name}", no_such("sample", name, SAMPLES, prefix=SAMPLE_PREFIX)
         )
     if name in ASSET_SAMPLES:
         return load_image(ASSET_SAMPLE_DIR / f"{name}.png")

@@ -15,23 +15,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-#: Grid connection types: a rectangular lattice or a hexagonal one (odd rows shifted right).
-GRID_TYPES = ("rect", "hexagon")
-#: How the winning unit is chosen: smallest Euclidean distance, largest cosine similarity,
-#: or largest dot product.
-DISTANCES = ("euclid", "cos", "dot")
-#: Weight initialisations that need no array: NeuPy's random normal, rows sampled from the
-#: data, or a plane spanned by the data's two main principal components.
-WEIGHT_INITS = ("normal", "sample_from_data", "init_pca")
-#: Online (NeuPy: one update per sample) or batch (one neighbourhood-weighted mean per epoch).
-TRAININGS = ("online", "batch")
-#: Feature scaling applied by the map recipe before training.
-SCALINGS = ("none", "minmax", "standard")
-#: What ``gasworks map`` draws: a U-matrix heat map, the expanded U-matrix, the grid over
-#: 2-D data, the units over 2-D data (clustering), a mosaic of digit images, or a choice made
-#: from the data (grid for 2 features, U-matrix otherwise).
-MAP_VIEWS = ("auto", "umatrix", "expanded", "grid", "units", "digits")
-
 #: Largest number of units a map may have (a 1000 x 1000 grid).
 MAX_UNITS = 1_000_000
 
@@ -50,7 +33,12 @@ class MapSettings(BaseModel):
     scaling: Literal["none", "minmax", "standard"] = Field(
         "none", description="feature scaling before training"
     )
-    view: Literal["auto", "umatrix", "expanded", "grid", "units", "digits"] = "auto"
+    view: Literal["auto", "umatrix", "expanded", "grid", "units", "digits"] = Field(
+        "auto",
+        description="a U-matrix heat map, the expanded U-matrix, the grid over 2-D data, the "
+        "units over 2-D data (clustering), a mosaic of digit images, or auto (grid for 2 "
+        "features, U-matrix otherwise)",
+    )
 
     @field_validator("columns")
     @classmethod
@@ -80,7 +68,9 @@ class SOFMParams(BaseModel):
     features_grid: tuple[int, ...] = Field(
         (10, 10), description="grid shape: (units,) for a line or (rows, columns)"
     )
-    grid_type: Literal["rect", "hexagon"] = Field("rect", description="rect or hexagon")
+    grid_type: Literal["rect", "hexagon"] = Field(
+        "rect", description="a rectangular lattice or a hexagonal one (odd rows shifted right)"
+    )
     toroidal: bool = Field(False, description="wrap the grid's edges around (a torus / ring)")
     learning_radius: int = Field(
         0, ge=0, le=10_000, description="units within this grid distance are updated too"
@@ -101,7 +91,9 @@ class SOFMParams(BaseModel):
     )
     shuffle_data: bool = Field(False, description="present the samples in a new order each epoch")
     weight_init: Literal["normal", "sample_from_data", "init_pca"] = Field(
-        "normal", description="used when no weight array is given"
+        "normal",
+        description="used when no weight array is given: NeuPy's random normal, rows sampled "
+        "from the data, or the plane of the data's two main principal components",
     )
     init_std: float = Field(
         0.01, gt=0.0, le=1e6, description="standard deviation of the 'normal' initialisation"
