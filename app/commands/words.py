@@ -75,29 +75,18 @@ def words(
 
 
 def _count_one(source, preset, seed, overlay: Path | None, n_inputs: int, force: bool) -> dict:
-    from engines.atomic import atomic_write_bytes, png_bytes
     from engines.render import source_stem
-    from engines.words import count_words
-    from engines.words.overlay import overlay_image
+    from engines.words import words_recipe
+    from engines.words.overlay import export_overlay
 
-    result = count_words(
-        source, preset.engine_params, pipeline=preset.pipeline,
-        seed=preset.seed if seed is None else seed,
-    )  # fmt: skip
-    entry = {
-        "file": source,
-        "words": result.words,
-        "nodes": int((result.labels >= 0).sum()),
-        "edges": len(result.edges),
-        "letter_height": result.scale.letter_height,
-        "lines": len(result.layout.bands),
-    }
+    result = words_recipe(source, preset, seed=seed)
+    entry = result.to_dict()
     if overlay is not None:
         path = (
             overlay
             if n_inputs == 1 and overlay.suffix
             else overlay / f"{source_stem(source)}.words.png"
         )
-        atomic_write_bytes(path, png_bytes(overlay_image(result)), overwrite=force)
+        export_overlay(result, path, overwrite=force)
         entry["overlay"] = str(path)
     return entry

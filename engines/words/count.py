@@ -12,6 +12,9 @@ gets "a number very close to the right answer". Two things make it exact here:
 
 The count is the number of connected subgraphs of the network, nodes that win no point
 excluded. Connected components of the ink are never used for the answer.
+
+:func:`words_recipe` is the recipe of the ``words`` job (a preset, an input and a seed to a
+:class:`WordCount`): ``gasworks words``, the studio's Words tab and scripts all run it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -26,11 +30,16 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from skimage import transform
 
+from engines.core import Callback, run
+from engines.errors import ParameterError
 from engines.pipeline import PipelineParams, load_image, prepare_grey, steps
 from engines.pipeline.points import binary_to_points
 from engines.words.params import WordParams
 from engines.words.scale import TextScale, clean_letters, measure_scale
 from engines.words.segment import WordLayout, smear_words, word_layout
+
+if TYPE_CHECKING:
+    from engines.presets import Preset
 
 #: Pages whose letters are within this factor of the target height are used as they are.
 RESCALE_BAND = (0.8, 1.25)
@@ -59,6 +68,20 @@ class WordCount:
     labels: np.ndarray = field(repr=False)  # (N,) subgraph of each node, -1 if unused
     layout: WordLayout = field(repr=False)  # lines and word spans of the prepared ink
     rescale: float = 1.0  # the page was resized by this factor before analysis
+    source: str | None = None  # the input counted (None for an array)
+    seed: int = 0  # the GNG's seed
+    cancelled: bool = False  # the callback stopped training early (the count is provisional)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The count and its figures, as ``gasworks words --json`` prints them per file."""
+        return {
+            "file": self.source,
+            "words": self.words,
+            "nodes": int((self.labels >= 0).sum()),
+            "edges": len(self.edges),
+            "letter_height": self.scale.letter_height,
+            "lines": len(self.layout.bands),
+        }
 
     def word_boxes(self) -> list[tuple[int, int, int, int]]:
         """(row0, col0, row1, col1) of each word's nodes, in reading order of labels."""
@@ -103,6 +126,7 @@ def count_words(
     *,
     pipeline: PipelineParams | None = None,
     seed: int = 0,
+    callback: Callback | None = None,
 ) -> WordCount:
     """Count the words on a page.
 
@@ -115,6 +139,11 @@ def count_words(
         Only its crop and max_side are used (the threshold comes from the text's scale).
     seed : int
         Seeds the GNG.
+    callback : callable, optional
+        Gets the GNG's snapshots while it trains (``iteration`` = signals presented,
+        ``budget`` = epochs × points); returning True stops training, and the count is then
+        made from the network as it is (``cancelled`` set). The count does not depend on
+        whether or how often the callback runs.
 
     Returns
     -------
@@ -143,14 +172,66 @@ def count_words(
         ),
         seed=seed,
     )
-    snap = gng.train(points, epochs=params.epochs)
+    gng.set_data(points)
+    budget = params.epochs * gng.signals_per_epoch
+    snap = run(gng, budget, callback)
+    cancelled = not gng.done and snap.iteration < budget
     max_gap = GAP_TOLERANCE * layout.split_gap
     line_of_row = np.full(ink.shape[0], -1, dtype=np.int64)
     for index, (r0, r1) in enumerate(layout.bands):
         line_of_row[r0:r1] = index
     nodes, edges, labels = subgraphs(snap.nodes, points, ink, max_gap, snap.edges, line_of_row)
     words = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
-    return WordCount(words, scale, grey, ink, nodes, edges, labels, layout, shrink)
+    return WordCount(
+        words, scale, grey, ink, nodes, edges, labels, layout, shrink,
+        source=None if isinstance(source, np.ndarray) else str(source), seed=seed,
+        cancelled=cancelled,
+    )  # fmt: skip
+
+
+def words_recipe(
+    source: str | Path | np.ndarray | None,
+    params: Preset,
+    *,
+    seed: int | None = None,
+    callback: Callback | None = None,
+) -> WordCount:
+    """Count the words of ``source`` as the preset ``params`` says: the ``words`` job.
+
+    Parameters
+    ----------
+    source : str, Path, (M, N[, 3]) ndarray or None
+        A file, ``sample:NAME`` or an image in [0, 1]; None takes the preset's input.
+    params : Preset
+        A preset for the ``words`` engine: its ``engine_params`` (:class:`WordParams`),
+        its pipeline's crop and max_side, its ``epochs`` (overriding the engine params'),
+        its seed.
+    seed : int, optional
+        Overrides the preset's seed.
+    callback : callable, optional
+        See :func:`count_words`.
+
+    Returns
+    -------
+    WordCount
+    """
+    from engines.validation import check_seed
+
+    if getattr(params, "engine", None) != "words":
+        name = getattr(params, "name", type(params).__name__)
+        engine = getattr(params, "engine", None)
+        raise ParameterError(f"preset {name!r} is for engine {engine!r}; words needs 'words'")
+    if source is None:
+        source = params.input
+        if source is None:
+            raise ParameterError(f"give an input: preset {params.name!r} names none")
+    seed = params.seed if seed is None else check_seed(seed)
+    word_params = params.engine_params or WordParams()
+    if params.epochs is not None:
+        word_params = WordParams.model_validate(
+            {**word_params.model_dump(), "epochs": params.epochs}
+        )
+    return count_words(source, word_params, pipeline=params.pipeline, seed=seed, callback=callback)
 
 
 def subgraphs(

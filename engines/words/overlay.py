@@ -1,12 +1,15 @@
-"""Draw each word's subgraph in its own colour over the page."""
+"""Draw each word's subgraph in its own colour over the page; export a count."""
 
 from __future__ import annotations
 
 import colorsys
+import json
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
+from engines.errors import ParameterError
 from engines.words.count import WordCount
 
 #: The page is enlarged this much so thin edges stay visible.
@@ -39,3 +42,31 @@ def overlay_image(result: WordCount, *, zoom: int = OVERLAY_ZOOM) -> Image.Image
     for label, (r0, c0, _, _) in enumerate(result.word_boxes()):
         draw.text((c0 * zoom, max(0, r0 * zoom - 11)), str(label + 1), fill=label_colour(label))
     return base
+
+
+def export_overlay(result: WordCount, path: str | Path, *, overwrite: bool = True) -> Path:
+    """Write a count: the overlay (``.png``) or the count's figures (``.json``).
+
+    Parameters
+    ----------
+    result : WordCount
+    path : str or Path
+        ``.png`` writes :func:`overlay_image`; ``.json`` writes
+        :meth:`WordCount.to_dict`, the object ``gasworks words --json`` prints for the file.
+    overwrite : bool
+        If False, an existing file is an error (``FileExistsError``).
+
+    Returns
+    -------
+    Path
+    """
+    from engines.atomic import atomic_write_bytes, atomic_write_text, png_bytes
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        return atomic_write_bytes(path, png_bytes(overlay_image(result)), overwrite=overwrite)
+    if suffix == ".json":
+        text = json.dumps(result.to_dict(), indent=2) + "\n"
+        return atomic_write_text(path, text, overwrite=overwrite)
+    raise ParameterError(f"{path}: a word count is exported as .png or .json, not {suffix!r}")

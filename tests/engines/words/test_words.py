@@ -1,12 +1,15 @@
-"""Word counting: gap splitting, hyphens, line bands, and the seed's page."""
+"""Word counting: gap splitting, hyphens, line bands, the seed's page, the recipe, export."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 
 from engines.pipeline import PipelineParams
-from engines.words import count_words
+from engines.words import count_words, words_recipe
+from engines.words.overlay import export_overlay
 from engines.words.segment import hyphen_columns, line_bands, split_gap
 from engines.words.synthetic import make_page
 
@@ -76,3 +79,57 @@ def test_count_labels_every_used_node_and_cuts_cross_word_edges():
     a, b = result.edges.T
     both = used[a] & used[b]
     assert (result.labels[a][both] == result.labels[b][both]).all()
+
+
+# ----------------------------------------------------------------------------- the recipe
+def small_preset(**changes):
+    from engines.presets import load_preset
+
+    preset = load_preset("page-words")
+    params = preset.engine_params.model_copy(update={"epochs": 6})
+    crop = PipelineParams(crop="0:40,0:384")  # the heading line: a quick count
+    return preset.model_copy(update={"engine_params": params, "pipeline": crop, **changes})
+
+
+def test_recipe_counts_as_the_preset_says_whatever_the_callback():
+    preset = small_preset()
+    alone = words_recipe(None, preset)
+    seen = []
+    watched = words_recipe("sample:page", preset, callback=lambda s: seen.append(s) and False)
+    direct = count_words("sample:page", preset.engine_params, pipeline=preset.pipeline, seed=0)
+    assert alone.words == watched.words == direct.words > 0
+    np.testing.assert_array_equal(alone.nodes, watched.nodes)
+    np.testing.assert_array_equal(alone.edges, direct.edges)
+    assert alone.source == "sample:page" and alone.seed == 0 and not watched.cancelled
+    assert len(seen) > 1 and seen[-1].budget == seen[-1].iteration > 0
+    assert [s.iteration for s in seen] == sorted(s.iteration for s in seen)
+    other = words_recipe(None, preset, seed=7)
+    assert other.seed == 7 and not np.array_equal(other.nodes, alone.nodes)
+
+
+def test_recipe_stops_on_the_callback_and_checks_its_preset():
+    preset = small_preset()
+    stopped = words_recipe(None, preset, callback=lambda s: True)
+    assert stopped.cancelled
+    with pytest.raises(ValueError, match="needs 'words'"):
+        words_recipe(None, preset.model_copy(update={"engine": "gng", "name": "x"}))
+    with pytest.raises(ValueError, match="names none"):
+        words_recipe(None, preset.model_copy(update={"input": None}))
+    with pytest.raises(ValueError, match="seed must be an integer"):
+        words_recipe(None, preset, seed=-1)
+
+
+def test_export_overlay_png_and_json(tmp_path):
+    from PIL import Image
+
+    result = words_recipe(None, small_preset())
+    png = export_overlay(result, tmp_path / "page.png")
+    with Image.open(png) as image:
+        assert image.size == (result.grey.shape[1] * 3, result.grey.shape[0] * 3)
+    data = json.loads(export_overlay(result, tmp_path / "page.json").read_text())
+    assert data == result.to_dict() and data["file"] == "sample:page"
+    assert list(data) == ["file", "words", "nodes", "edges", "letter_height", "lines"]
+    with pytest.raises(FileExistsError):
+        export_overlay(result, png, overwrite=False)
+    with pytest.raises(ValueError, match=".png or .json"):
+        export_overlay(result, tmp_path / "page.svg")
