@@ -49,18 +49,13 @@ def _check_output(path: Path, force: bool) -> None:
         fail_usage(f"{path}: is a folder; give a file name ending in .png or .svg")
 
 
-def _write_drawing(drawing, path: Path, style, force: bool) -> Path:
-    from engines.art import write_png, write_svg
-
-    if path.suffix.lower() == ".svg":
-        return write_svg(drawing, path, style, overwrite=force)
-    return write_png(drawing, path, style, overwrite=force)
-
-
-def _epochs(cli: int | None, preset) -> int:
-    if cli is not None:
-        return cli
-    return preset.epochs if preset.epochs is not None else preset.engine_params.epochs
+def _export(export, result, path: Path, force: bool, **options) -> Path:
+    """Write ``result`` with the job's export function; exit 2 if the file exists."""
+    try:
+        return export(result, path, overwrite=force, **options)
+    except FileExistsError as exc:
+        fail_usage(str(exc))
+        raise  # not reached: fail_usage exits
 
 
 # --------------------------------------------------------------------------- logo
@@ -79,86 +74,30 @@ def _epochs(cli: int | None, preset) -> int:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def logo(text, preset_name, overrides, output, font, size, epochs, seed, force, as_json):
     """Draw TEXT in the seed's SOFM logo style (default preset: logo)."""
-    from engines.errors import GasworksError
-    from engines.som.logo import logo_drawing, train_logo
+    from engines.som.logo import export_logo, logo_recipe
 
     preset = _preset(preset_name, overrides, default="logo")
     text = text if text is not None else preset.text.text
     if text is None or not text.strip():
         fail_usage("give the TEXT to draw (or a preset with text.text)")
     _check_output(output, force)
-    t = preset.text
     try:
-        result = train_logo(
-            text, preset.engine_params, font=font if font is not None else t.font,
-            size=size or t.size, padding=t.padding, pipeline=preset.pipeline,
-            epochs=_epochs(epochs, preset), seed=preset.seed if seed is None else seed,
-        )  # fmt: skip
-    except (GasworksError, ValueError) as exc:
+        result = logo_recipe(text, preset, seed=seed, epochs=epochs, font=font, size=size)
+    except ValueError as exc:
         fail_usage(f"text {text!r}: {exc}")
         return
-    try:
-        drawing = logo_drawing(result.weights, preset.style)
-        path = _write_drawing(drawing, output, preset.style, force)
-    except FileExistsError as exc:
-        fail_usage(str(exc))
-        return
-    units = int(result.weights.shape[0] * result.weights.shape[1])
+    path = _export(export_logo, result, output, force)
+    figures = result.figures()
     if as_json:
-        emit_json({
-            "text": text, "output": str(path), "points": len(result.points),
-            "units": units, "epochs": result.snapshot.epoch,
-            "seconds": round(result.seconds, 3),
-            "error": result.snapshot.errors[-1] if result.snapshot.errors else None,
-        })  # fmt: skip
+        emit_json({"text": text, "output": str(path), **figures})
     else:
         click.echo(
-            f"{path}: {text!r}, {len(result.points)} points, {units} units, "
-            f"{result.snapshot.epoch} epochs in {result.seconds:.2f} s"
+            f"{path}: {text!r}, {figures['points']} points, {figures['units']} units, "
+            f"{figures['epochs']} epochs in {result.seconds:.2f} s"
         )
 
 
 # --------------------------------------------------------------------------- avatar
-def _avatar_look(name: str, preset, explicit_style: bool):
-    """The name's look, with the preset's explicit parameters and colours on top."""
-    from engines.som.avatar import look_for_name
-
-    look = look_for_name(name)
-    fields = preset.engine_params.model_fields_set
-    changes = {k: getattr(preset.engine_params, k) for k in ("step", "learning_radius", "std")
-               if k in fields}  # fmt: skip
-    if explicit_style:
-        style = preset.style
-        given = style.model_fields_set
-        if "line_color" in given:
-            changes["line"] = style.line_color
-        if "node_color" in given:
-            changes["dots"] = style.node_color
-        if "background" in given:
-            changes["background"] = style.background
-    if not changes:
-        return look
-    from dataclasses import replace
-
-    return replace(look, **changes)
-
-
-def _avatar_params(look, preset):
-    from engines.som.params import SOFMParams
-
-    explicit = preset.engine_params.model_dump(include=preset.engine_params.model_fields_set)
-    params = look.params(SOFMParams.model_validate(explicit))
-    return params
-
-
-def _avatar_style(preset, explicit: bool):
-    from engines.art import ArtStyle
-
-    if explicit:
-        return preset.style
-    return ArtStyle(line_width=2.0, node_size=4.0, width=480, margin=16)
-
-
 @click.command()
 @click.argument("name", required=False)
 @preset_options
@@ -185,7 +124,7 @@ def avatar(name, preset_name, overrides, output, sheet, names_file, fmt, seed, f
     Step, radius, std and colours come from NAME; a preset (avatar-bird, avatar-star,
     avatar-blob) or --set engine_params.KEY=... fixes them instead.
     """
-    from engines.som.avatar import random_looks, sheet_drawing, train_avatar
+    from engines.som.avatar import avatar_recipe, export_avatar
 
     modes = sum(x is not None for x in (name, sheet, names_file))
     if modes > 1:
@@ -193,49 +132,31 @@ def avatar(name, preset_name, overrides, output, sheet, names_file, fmt, seed, f
     if modes == 0 and not preset_name:
         fail_usage("give a NAME, --sheet N, --names FILE or a preset")
     preset = _preset(preset_name, overrides)
-    explicit_style = bool(preset_name) or any(o.startswith("style.") for o in overrides)
-    style = _avatar_style(preset, explicit_style)
 
     if names_file is not None:
-        _avatar_names(names_file, output, fmt, preset, style, explicit_style, force, as_json)
+        _avatar_names(names_file, output, fmt, preset, force, as_json)
         return
     _check_output(output, force)
     try:
-        if sheet is not None:
-            looks = random_looks(sheet, preset.seed if seed is None else seed)
-            pictures = [(train_avatar(_avatar_params(look, preset))[0], look) for look in looks]
-            drawing = sheet_drawing(pictures, style, background=style.background)
-            summary = {"sheet": sheet, "names": [look.name for look in looks]}
-        else:
-            label = name if name is not None else preset.name
-            look = _avatar_look(label, preset, explicit_style)
-            weights, _ = train_avatar(_avatar_params(look, preset))
-            from engines.som.avatar import avatar_drawing
-
-            drawing = avatar_drawing(weights, look, style)
-            summary = {"name": look.name, "step": look.step,
-                       "learning_radius": look.learning_radius, "std": look.std,
-                       "colours": [look.line, look.dots, look.background]}  # fmt: skip
-        path = _write_drawing(drawing, output, style, force)
-    except FileExistsError as exc:
-        fail_usage(str(exc))
-        return
+        result = avatar_recipe(name, preset, seed=seed, sheet=sheet)
     except ValueError as exc:
         fail_usage(str(exc))
         return
+    path = _export(export_avatar, result, output, force)
+    figures = result.figures()
     if as_json:
-        emit_json({"output": str(path), **summary})
+        emit_json({"output": str(path), **figures})
     elif sheet is not None:
-        click.echo(f"{path}: {sheet} random avatars")
+        click.echo(f"{path}: {figures['sheet']} random avatars")
     else:
         click.echo(
-            f"{path}: {summary['name']!r} step {summary['step']:.3f}, "
-            f"radius {summary['learning_radius']}, std {summary['std']:.3f}"
+            f"{path}: {figures['name']!r} step {figures['step']:.3f}, "
+            f"radius {figures['learning_radius']}, std {figures['std']:.3f}"
         )
 
 
-def _avatar_names(names_file, out_dir, fmt, preset, style, explicit_style, force, as_json):
-    from engines.som.avatar import avatar_drawing, slug, train_avatar
+def _avatar_names(names_file, out_dir, fmt, preset, force, as_json):
+    from engines.som.avatar import avatar_recipe, export_avatar, slug
 
     try:
         lines = names_file.read_text(encoding="utf-8").splitlines()
@@ -261,9 +182,7 @@ def _avatar_names(names_file, out_dir, fmt, preset, style, explicit_style, force
         stem = base if used[base] == 1 else f"{base}-{used[base]}"
         path = out_dir / f"{stem}.{fmt}"
         try:
-            look = _avatar_look(name, preset, explicit_style)
-            weights, _ = train_avatar(_avatar_params(look, preset))
-            _write_drawing(avatar_drawing(weights, look, style), path, style, force)
+            export_avatar(avatar_recipe(name, preset), path, overwrite=force)
             entries.append({"name": name, "output": str(path)})
         except FileExistsError:
             entries.append({"name": name, "output": str(path),
@@ -320,7 +239,6 @@ def map_command(data, preset_name, overrides, output, view, expanded, columns, l
 
     Without -p, a sample uses its own preset (map-iris, ...) and a file uses map-default.
     """
-    from engines.errors import GasworksError
     from engines.som import maps
 
     default = "map-default"
@@ -342,60 +260,18 @@ def map_command(data, preset_name, overrides, output, view, expanded, columns, l
     if source is None:
         fail_usage("give DATA (a .npy/.csv file or sample:NAME) or a preset with an input")
     _check_output(output, force)
-    params = preset.engine_params
-    run_seed = preset.seed if seed is None else seed
     try:
-        loaded = maps.load_map_data(source, params.map, seed=run_seed)
-        chosen = maps.resolve_view(params.map.view, loaded)
-        result = maps.train_map(loaded, params, epochs=_epochs(epochs, preset), seed=run_seed)
-    except (GasworksError, ValueError) as exc:
+        result = maps.map_recipe(source, preset, seed=seed, epochs=epochs)
+    except ValueError as exc:
         fail_usage(str(exc))
         return
-    try:
-        path = _write_map(result, chosen, output, preset.style, force)
-    except FileExistsError as exc:
-        fail_usage(str(exc))
-        return
-    n, d = loaded.features.shape
+    path = _export(maps.export_map, result, output, force)
+    f = result.figures()
     if as_json:
-        emit_json({
-            "input": source, "output": str(path), "view": chosen, "samples": n,
-            "features": d, "units": params.n_units, "epochs": result.snapshot.epoch,
-            "seconds": round(result.seconds, 3),
-            "quantization_error": result.quantization_error,
-            "topographic_error": result.topographic_error,
-        })  # fmt: skip
+        emit_json({"input": source, "output": str(path), **f})
     else:
         click.echo(
-            f"{path}: {source}, {n} samples x {d} features on {params.n_units} units, "
-            f"{result.snapshot.epoch} epochs in {result.seconds:.2f} s; "
-            f"QE {result.quantization_error:.4g}, TE {result.topographic_error:.3f}"
+            f"{path}: {source}, {f['samples']} samples x {f['features']} features on "
+            f"{f['units']} units, {f['epochs']} epochs in {result.seconds:.2f} s; "
+            f"QE {f['quantization_error']:.4g}, TE {f['topographic_error']:.3f}"
         )
-
-
-def _write_map(result, view: str, output: Path, style, force: bool) -> Path:
-    from engines.som import maps, plots
-
-    if view in ("grid", "units"):
-        return _write_drawing(maps.map_drawing(result, view, style), output, style, force)
-    if view == "digits":
-        return plots.write_mosaic(output, maps.digits_mosaic(result), overwrite=force)
-    values = result.u_matrix
-    expanded = view == "expanded"
-    if expanded:
-        from engines.som import metrics
-
-        values = metrics.u_matrix(result.snapshot.grid_weights, result.params.grid_type,
-                                  result.params.toroidal, expanded=True)  # fmt: skip
-    markers = None
-    if result.data.labels is not None:
-        cols = result.params.grid_shape[1]
-        rows_, cols_ = (r * (2 if expanded else 1) for r in divmod(result.winners, cols))
-        markers = list(zip(rows_.tolist(), cols_.tolist(), result.data.labels.tolist(),
-                           strict=True))  # fmt: skip
-    grid_type = "rect" if expanded else result.params.grid_type
-    title = ("Expanded U-matrix" if expanded else "U-matrix") + f" of {result.data.source}"
-    return plots.write_heatmap(
-        output, values, overwrite=force, grid_type=grid_type, markers=markers,
-        label_names=result.data.label_names, title=title,
-    )  # fmt: skip

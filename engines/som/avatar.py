@@ -6,6 +6,10 @@ the grid's centre (4, 4), and again, eight times round. Three parameters shape t
 the learning rate ``step``, the ``learning_radius`` and the neighbours' ``std``. A name
 chooses them (and the colours) through SHA-256, so the same name always gives the same
 avatar on every machine.
+
+:func:`avatar_recipe` draws the avatar of a name, or a sheet of random ones, with a preset's
+parameters and colours on top; :func:`export_avatar` writes it. ``gasworks avatar`` and the
+studio's Avatars tab call both.
 """
 
 from __future__ import annotations
@@ -13,12 +17,21 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from engines.art.style import ArtStyle
+from engines.core import Callback, Snapshot, with_budget
 from engines.som.engine import SOFM
 from engines.som.params import SOFMParams
+from engines.validation import check_count, check_seed
+
+if TYPE_CHECKING:
+    from engines.art import Drawing
+    from engines.presets import Preset
 
 #: The seed's set-up.
 GRID_SIZE = 9
@@ -38,6 +51,13 @@ SEED_BLUE = "#348abd"
 SEED_BACKGROUND = "#f8fafb"
 #: Free space around an avatar, in grid steps.
 FRAME_MARGIN = 1.0
+#: The style of an avatar when no preset sets one (a preset's style keys go on top).
+AVATAR_STYLE = ArtStyle(line_width=2.0, node_size=4.0, width=480, margin=16)
+#: Most avatars on one sheet.
+MAX_SHEET = 400
+#: The parameters and colours a preset may fix instead of the name.
+LOOK_PARAMS = ("step", "learning_radius", "std")
+LOOK_COLOURS = {"line_color": "line", "node_color": "dots", "background": "background"}
 
 
 @dataclass(frozen=True)
@@ -118,23 +138,30 @@ def start_grid() -> np.ndarray:
     return np.stack([i, j], axis=-1).astype(np.float64)
 
 
-def train_avatar(params: SOFMParams) -> tuple[np.ndarray, np.ndarray]:
+def train_avatar(
+    params: SOFMParams, callback: Callback | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Run the recipe with ``params`` (its features_grid must be 9 x 9).
+
+    ``callback`` receives the map's snapshot after each of the 8 updates; returning True
+    stops there.
 
     Returns
     -------
     weights : (9, 9, 2) ndarray of float32, the pulled grid
-    visited : (16, 2) ndarray, every place the two points were presented at
+    visited : (K, 2) ndarray, every place the two points were presented at (16 in all)
     """
     if params.features_grid != (GRID_SIZE, GRID_SIZE):
         raise ValueError(f"an avatar needs features_grid [9, 9], got {list(params.features_grid)}")
-    som = SOFM(params, 2, weights=start_grid(), search="full")
+    som = SOFM(params, n_inputs=2, weights=start_grid(), search="full")
     data = np.array(START_POINTS)
     visited = []
     for _ in range(N_UPDATES):
         visited.append(data)
         som.train(data, epochs=1)
         data = rotate(data, ROTATION_DEGREES)
+        if callback is not None and callback(with_budget(som.snapshot(), N_UPDATES)):
+            break
     return som.weights, np.concatenate(visited)
 
 
@@ -191,6 +218,155 @@ def sheet_drawing(avatars: list[tuple[np.ndarray, AvatarLook]], style, *, backgr
     span_x = columns * cell + (columns - 1) * gap
     span_y = rows * cell + (rows - 1) * gap
     return Drawing(tuple(layers), background=background, bounds=(0.0, 0.0, span_x, span_y))
+
+
+def _explicit(model, keys) -> dict[str, Any]:
+    """The fields of ``model`` among ``keys`` that were given, not left to their defaults."""
+    if model is None:
+        return {}
+    return {k: getattr(model, k) for k in keys if k in model.model_fields_set}
+
+
+def avatar_look(name: str, preset: Preset | None = None) -> AvatarLook:
+    """The look of ``name``, with what ``preset`` fixes on top: the step, radius and std its
+    ``[engine_params]`` sets and the line, dot and background colours its ``[style]`` sets
+    (``line_color``, ``node_color``, ``background``)."""
+    look = look_for_name(name)
+    if preset is None:
+        return look
+    changes = _explicit(preset.engine_params, LOOK_PARAMS)
+    colours = _explicit(preset.style, LOOK_COLOURS)
+    changes.update({LOOK_COLOURS[k]: v for k, v in colours.items()})
+    return replace(look, **changes) if changes else look
+
+
+def avatar_params(look: AvatarLook, preset: Preset | None = None) -> SOFMParams:
+    """The map parameters of ``look``: the 9 x 9 grid and NeuPy's defaults, with the keys
+    ``preset``'s ``[engine_params]`` sets (a grid it sets is kept, and refused)."""
+    base = preset.engine_params if preset is not None else None
+    explicit = base.model_dump(include=base.model_fields_set) if base is not None else {}
+    return look.params(SOFMParams.model_validate(explicit))
+
+
+def avatar_style(preset: Preset | None = None) -> ArtStyle:
+    """:data:`AVATAR_STYLE` with the keys ``preset``'s ``[style]`` sets on top."""
+    style = preset.style if preset is not None else None
+    if style is None or not style.model_fields_set:
+        return AVATAR_STYLE
+    given = style.model_dump(include=style.model_fields_set)
+    return ArtStyle.model_validate({**AVATAR_STYLE.model_dump(), **given})
+
+
+@dataclass(frozen=True, kw_only=True)
+class SheetProgress(Snapshot):
+    """Progress of a sheet: ``iteration`` avatars drawn of ``budget``; ``weights`` and
+    ``look`` of the last one."""
+
+    weights: np.ndarray = field(repr=False)
+    look: AvatarLook
+
+
+@dataclass(frozen=True)
+class Avatar:
+    """A drawn avatar, or a sheet of them.
+
+    Attributes
+    ----------
+    looks : tuple of AvatarLook, one per avatar (one unless a sheet)
+    weights : tuple of (9, 9, 2) ndarray, the pulled grid of each
+    drawing : Drawing, what is written
+    style : ArtStyle, the style it is written with
+    sheet : bool, True for a sheet of random avatars
+    seed : int, the seed of a sheet's random looks
+    """
+
+    looks: tuple[AvatarLook, ...]
+    weights: tuple[np.ndarray, ...]
+    drawing: Drawing
+    style: ArtStyle
+    sheet: bool = False
+    seed: int = 0
+
+    @property
+    def look(self) -> AvatarLook:
+        return self.looks[0]
+
+    @property
+    def caption(self) -> str:
+        if self.sheet:
+            return f"{len(self.looks)} random avatars, seed {self.seed}"
+        look = self.look
+        return (f"{look.name}: step {look.step:.3f}, radius {look.learning_radius}, "
+                f"std {look.std:.3f}")  # fmt: skip
+
+    def figures(self) -> dict[str, Any]:
+        """What ``gasworks avatar --json`` reports besides the output."""
+        if self.sheet:
+            return {"sheet": len(self.looks), "names": [look.name for look in self.looks]}
+        look = self.look
+        return {"name": look.name, "step": look.step, "learning_radius": look.learning_radius,
+                "std": look.std, "colours": [look.line, look.dots, look.background]}  # fmt: skip
+
+
+def avatar_recipe(
+    source: str | None,
+    params: Preset | None = None,
+    *,
+    seed: int | None = None,
+    callback: Callback | None = None,
+    sheet: int | None = None,
+) -> Avatar:
+    """The avatar of a name, or a sheet of random avatars: what ``gasworks avatar`` and the
+    studio draw.
+
+    Parameters
+    ----------
+    source : str or None
+        The name; None takes the preset's name. Must be None with ``sheet``.
+    params : Preset, optional
+        A look preset: the step, radius, std and colours it sets replace the name's (see
+        :func:`avatar_look`), its other ``[engine_params]`` keys and ``[style]`` keys apply
+        (see :func:`avatar_params`, :func:`avatar_style`).
+    seed : int, optional
+        The seed of a sheet's random looks (default: the preset's); a single avatar needs
+        none (the name is its seed).
+    callback : callable, optional
+        A single avatar: the map's snapshot after each update. A sheet:
+        :class:`SheetProgress` after each avatar. Returning True stops early (a sheet then
+        holds the avatars drawn so far).
+    sheet : int, optional
+        Draw this many random avatars on one sheet (1 to :data:`MAX_SHEET`).
+    """
+    style = avatar_style(params)
+    if sheet is None:
+        name = source if source is not None else (params.name if params is not None else None)
+        if name is None:
+            raise ValueError("an avatar needs a name")
+        look = avatar_look(name, params)
+        weights, _ = train_avatar(avatar_params(look, params), callback)
+        return Avatar((look,), (weights,), avatar_drawing(weights, look, style), style)
+    if source is not None:
+        raise ValueError("give a name or sheet=N, not both")
+    n = check_count(sheet, "sheet", minimum=1, maximum=MAX_SHEET)
+    seed = check_seed(seed if seed is not None else (params.seed if params is not None else 0))
+    looks, pictures = [], []
+    for look in random_looks(n, seed):
+        weights = train_avatar(avatar_params(look, params))[0]
+        looks.append(look)
+        pictures.append(weights)
+        progress = SheetProgress(iteration=len(looks), budget=n, weights=weights, look=look)
+        if callback is not None and callback(progress):
+            break
+    drawing = sheet_drawing(list(zip(pictures, looks, strict=True)), style,
+                            background=style.background)  # fmt: skip
+    return Avatar(tuple(looks), tuple(pictures), drawing, style, sheet=True, seed=seed)
+
+
+def export_avatar(result: Avatar, path: str | Path, *, overwrite: bool = True) -> Path:
+    """Write the avatar (or sheet) to ``path`` by its suffix (.svg or .png)."""
+    from engines.som.plots import write_drawing
+
+    return write_drawing(result.drawing, path, result.style, overwrite=overwrite)
 
 
 def slug(name: str) -> str:

@@ -5,19 +5,27 @@ lay a (2, 1000) grid along a sine wave over the text and train it: large radius 
 step first, so the string of units finds the letters, then units on their own. The seed
 hard-coded the wave for "NeuPy"; here the wave's extent, amplitude and number of waves
 follow the text's own bounding box, so any text and font work.
+
+:func:`logo_recipe` runs it from a text and a preset and :func:`export_logo` writes the
+result; ``gasworks logo`` and the studio's Logos tab call both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from engines.core import run
+from engines.core import Callback, run
 from engines.som.engine import SOFM, SOFMSnapshot
 from engines.som.params import SOFMParams
+from engines.validation import check_seed
+
+if TYPE_CHECKING:
+    from engines.art import ArtStyle
+    from engines.presets import Preset
 
 #: The seed's box: the text is fitted into 540 x 220 data units.
 BOX = (540.0, 220.0)
@@ -58,10 +66,28 @@ class Logo:
     initial: np.ndarray
     snapshot: SOFMSnapshot
     seconds: float
+    #: The style it is drawn with (None: the seed's light lines on dark blue).
+    style: ArtStyle | None = None
+    seed: int = 0
 
     @property
     def weights(self) -> np.ndarray:
         return self.snapshot.grid_weights
+
+    @property
+    def units(self) -> int:
+        return int(self.weights.shape[0] * self.weights.shape[1])
+
+    def figures(self) -> dict[str, Any]:
+        """What ``gasworks logo --json`` reports besides the text and the output."""
+        history = self.snapshot.error_history
+        return {
+            "points": len(self.points),
+            "units": self.units,
+            "epochs": self.snapshot.iteration,
+            "seconds": round(self.seconds, 3),
+            "error": float(history[-1]) if len(history) else None,
+        }
 
 
 def text_points(
@@ -153,7 +179,7 @@ def train_logo(
     epochs: int | None = None,
     seed: int = 0,
     target_points: int = TARGET_POINTS,
-    callback: Callable[[SOFMSnapshot], bool | None] | None = None,
+    callback: Callback | None = None,
 ) -> Logo:
     """Render ``text``, lay the sine grid over it and train the map.
 
@@ -164,7 +190,8 @@ def train_logo(
     epochs : int, optional
         Defaults to ``params.epochs``.
     callback : callable, optional
-        Called with a snapshot after every epoch; returning True stops early.
+        Called with a snapshot (:class:`SOFMSnapshot`) after every chunk of epochs;
+        returning True stops early.
     """
     import time
 
@@ -179,10 +206,69 @@ def train_logo(
     initial = sine_weights(points, params.grid_shape)
     if epochs is not None:
         params = params.model_copy(update={"epochs": epochs})
-    som = SOFM(params, 2, weights=initial, data=points, seed=seed)
+    som = SOFM(params, points, n_inputs=2, weights=initial, seed=seed)
     start = time.perf_counter()
     snap = run(som, params.epochs, callback)
-    return Logo(text, points, initial, snap, time.perf_counter() - start)
+    return Logo(text, points, initial, snap, time.perf_counter() - start, seed=seed)
+
+
+def logo_recipe(
+    source: str | None,
+    params: Preset,
+    *,
+    seed: int | None = None,
+    callback: Callback | None = None,
+    epochs: int | None = None,
+    font: str | Path | None = None,
+    size: int | None = None,
+    target_points: int = TARGET_POINTS,
+) -> Logo:
+    """The logo of a text, trained with a preset: what ``gasworks logo`` and the studio run.
+
+    Parameters
+    ----------
+    source : str or None
+        The text; None takes the preset's ``text.text``.
+    params : Preset
+        A SOFM preset: its ``engine_params`` (a 2-D ``features_grid``), ``[text]`` (font,
+        size, padding), ``[pipeline]``, ``seed``, ``epochs`` and ``[style]``.
+    seed, epochs, font, size : optional
+        Override the preset's. Epochs default to the preset's ``epochs``, else
+        ``engine_params.epochs``; ``size`` is the first font size tried.
+    callback : callable, optional
+        Receives :class:`SOFMSnapshot` while the map trains; returning True stops early.
+
+    Raises
+    ------
+    ValueError
+        No text, a text that leaves no ink, a font that cannot be read, a 1-D grid.
+    """
+    t = params.text
+    text = source if source is not None else t.text
+    if text is None or not text.strip():
+        raise ValueError("a logo needs a text (give one, or a preset with text.text)")
+    seed = check_seed(params.seed if seed is None else seed)
+    result = train_logo(
+        text, params.engine_params, font=font if font is not None else t.font,
+        size=size or t.size, padding=t.padding, pipeline=params.pipeline,
+        epochs=epochs or params.epochs or params.engine_params.epochs,
+        seed=seed, target_points=target_points,
+        callback=callback,
+    )  # fmt: skip
+    return replace(result, style=params.style)
+
+
+def export_logo(
+    result: Logo, path: str | Path, *, overwrite: bool = True, style: ArtStyle | None = None
+) -> Path:
+    """Write the logo to ``path`` by its suffix (.svg or .png).
+
+    ``style`` draws it in another style than the result's (the studio's style form).
+    """
+    from engines.som.plots import write_drawing
+
+    style = style if style is not None else result.style
+    return write_drawing(logo_drawing(result.weights, style), path, style, overwrite=overwrite)
 
 
 def logo_drawing(weights: np.ndarray, style=None, *, box: tuple[float, float] = BOX):

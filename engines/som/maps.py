@@ -6,6 +6,10 @@ datasets shipped inside scikit-learn), ``sample:moons`` (one of scikit-learn's t
 as in the seed) and ``sample:disc`` (points spread evenly over a disc). Nothing is
 downloaded. Every problem with an input is an :class:`~engines.errors.InputError` naming the
 input and, for files, the row and column.
+
+:func:`map_recipe` loads the data, resolves the view, trains and measures the map;
+:func:`export_map` writes the view (heat map, drawing or mosaic). ``gasworks map`` and the
+studio's Maps tab call both.
 """
 
 from __future__ import annotations
@@ -15,15 +19,22 @@ import io
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from engines.core import run
+from engines.core import Callback, run
 from engines.errors import InputError
+from engines.options import choices, no_such
 from engines.som.engine import SOFM, SOFMSnapshot
 from engines.som.params import MapSettings, SOFMParams
+from engines.validation import check_choice, check_seed
+
+if TYPE_CHECKING:
+    from engines.art import ArtStyle
+    from engines.presets import Preset
 
 SAMPLE_PREFIX = "sample:"
 #: Bundled data sets.
@@ -89,7 +100,9 @@ def _sample(name: str, seed: int):
         radius = np.sqrt(rng.random(DISC_SAMPLES))
         angle = rng.uniform(0, 2 * np.pi, DISC_SAMPLES)
         return np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1), None, (), None
-    raise InputError(f"{SAMPLE_PREFIX}{name}", f"no such sample; available: {', '.join(SAMPLES)}")
+    raise InputError(
+        f"{SAMPLE_PREFIX}{name}", no_such("sample", name, SAMPLES, prefix=SAMPLE_PREFIX)
+    )
 
 
 def _parse_number(text: str) -> float | None:
@@ -268,11 +281,19 @@ def check_fits(data: MapData, params: SOFMParams) -> None:
         )
 
 
+#: The views of a map (the choices of ``[engine_params.map] view``).
+VIEWS: tuple[str, ...] = choices(MapSettings, "view")
+#: Views drawn over 2-D data rather than as a heat map or a mosaic.
+DATA_VIEWS = ("grid", "units")
+
+
 def resolve_view(view: str, data: MapData) -> str:
-    """The view 'auto' stands for: the grid over 2-D data, the U-matrix otherwise."""
+    """The view 'auto' stands for: the grid over 2-D data, the U-matrix otherwise; a view
+    the data cannot show is an InputError saying why."""
+    check_choice(view, "view", VIEWS)
     if view == "auto":
         return "grid" if data.features.shape[1] == 2 else "umatrix"
-    if view in ("grid", "units") and data.features.shape[1] != 2:
+    if view in DATA_VIEWS and data.features.shape[1] != 2:
         raise InputError(
             data.source,
             f"view {view!r} draws 2-D data, but there are {data.features.shape[1]} features; "
@@ -300,6 +321,21 @@ class MapResult:
     quantization_error: float
     topographic_error: float
     seconds: float
+    #: The view it is shown in ('auto' until a recipe resolves it for the data).
+    view: str = "auto"
+    #: The style of drawn views (None: the default style).
+    style: ArtStyle | None = None
+    seed: int = 0
+
+    def figures(self) -> dict[str, Any]:
+        """What ``gasworks map --json`` reports besides the input and the output."""
+        n, d = self.data.features.shape
+        return {
+            "view": self.view, "samples": n, "features": d, "units": self.params.n_units,
+            "epochs": self.snapshot.iteration, "seconds": round(self.seconds, 3),
+            "quantization_error": self.quantization_error,
+            "topographic_error": self.topographic_error,
+        }  # fmt: skip
 
 
 def train_map(
@@ -308,13 +344,13 @@ def train_map(
     *,
     epochs: int | None = None,
     seed: int = 0,
-    callback: Callable[[SOFMSnapshot], bool | None] | None = None,
+    callback: Callback | None = None,
 ) -> MapResult:
     """Train ``params`` on ``data`` and measure the result."""
     check_fits(data, params)
     if epochs is not None:
         params = params.model_copy(update={"epochs": epochs})
-    som = SOFM(params, data.features.shape[1], data=data.features, seed=seed)
+    som = SOFM(params, data.features, seed=seed)
     start = time.perf_counter()
     snap = run(som, params.epochs, callback)
     seconds = time.perf_counter() - start
@@ -328,7 +364,123 @@ def train_map(
         quantization_error=som.quantization_error(x),
         topographic_error=som.topographic_error(x),
         seconds=seconds,
+        seed=seed,
     )
+
+
+def map_recipe(
+    source: str | Path | None,
+    params: Preset,
+    *,
+    seed: int | None = None,
+    callback: Callback | None = None,
+    epochs: int | None = None,
+    view: str | None = None,
+    loaded: Callable[[MapData, str], None] | None = None,
+) -> MapResult:
+    """Load a data set, train the preset's map on it and measure it: what ``gasworks map``
+    and the studio run.
+
+    Parameters
+    ----------
+    source : str or Path or None
+        A ``.npy``/``.csv`` file or ``sample:NAME``; None takes the preset's ``input``.
+    params : Preset
+        A SOFM preset: ``engine_params`` (with the ``map`` table: columns, labels, scaling,
+        view), ``seed``, ``epochs`` and ``[style]`` (for the drawn views).
+    seed, epochs, view : optional
+        Override the preset's. Epochs default to the preset's ``epochs``, else
+        ``engine_params.epochs``; the view to ``engine_params.map.view``, 'auto' resolved
+        for the data (:func:`resolve_view`).
+    callback : callable, optional
+        Receives :class:`SOFMSnapshot` while the map trains; returning True stops early.
+    loaded : callable, optional
+        Called with the data and the resolved view once loaded, before training (a live
+        view draws the data under the map with it).
+
+    Raises
+    ------
+    InputError
+        The data cannot be read, the view does not suit it, the map has more units than
+        the data rows.
+    """
+    settings = params.engine_params
+    if source is None:
+        source = params.input
+    if source is None:
+        raise ValueError("a map needs data: a .npy/.csv file or sample:NAME (or a preset input)")
+    seed = check_seed(params.seed if seed is None else seed)
+    data = load_map_data(str(source), settings.map, seed=seed)
+    chosen = resolve_view(view or settings.map.view, data)
+    if loaded is not None:
+        loaded(data, chosen)
+    epochs = epochs or params.epochs or settings.epochs
+    result = train_map(data, settings, epochs=epochs, seed=seed, callback=callback)
+    return replace(result, view=chosen, style=params.style)
+
+
+def u_matrix_of(snapshot: SOFMSnapshot, *, expanded: bool = False) -> np.ndarray:
+    """The U-matrix (or expanded U-matrix) of a map as it stands."""
+    from engines.som import metrics
+
+    return metrics.u_matrix(snapshot.grid_weights, snapshot.grid_type, snapshot.toroidal,
+                            expanded=expanded)  # fmt: skip
+
+
+def live_values(snapshot: SOFMSnapshot, view: str) -> np.ndarray | None:
+    """The heat map a view shows while the map trains: the expanded U-matrix for
+    'expanded', the U-matrix for 'umatrix' and 'digits' (the mosaic needs the winners),
+    None for the views drawn over the data."""
+    if view in DATA_VIEWS:
+        return None
+    return u_matrix_of(snapshot, expanded=view == "expanded")
+
+
+def heat_grid_type(grid_type: str, view: str) -> str:
+    """Cell shape of a view's heat map: the expanded U-matrix is always rect."""
+    return "rect" if view == "expanded" else grid_type
+
+
+def class_markers(result: MapResult, view: str) -> list[tuple[int, int, int]] | None:
+    """(row, col, class) of each sample's winning cell on the view's heat map (cells of the
+    expanded U-matrix are twice as many across), or None for unlabelled data."""
+    if result.data.labels is None:
+        return None
+    scale = 2 if view == "expanded" else 1
+    rows, cols = (r * scale for r in divmod(result.winners, result.params.grid_shape[1]))
+    return list(zip(rows.tolist(), cols.tolist(), result.data.labels.tolist(), strict=True))
+
+
+def export_map(
+    result: MapResult,
+    path: str | Path,
+    *,
+    overwrite: bool = True,
+    style: ArtStyle | None = None,
+    view: str | None = None,
+) -> Path:
+    """Write a view of the map to ``path`` (.png or .svg): the heat map with class markers,
+    the drawing over 2-D data, or the digit mosaic.
+
+    ``view`` and ``style`` default to the result's.
+    """
+    from engines.art import ArtStyle
+    from engines.som import plots
+
+    view = resolve_view(view or result.view, result.data)
+    if view in DATA_VIEWS:
+        style = style if style is not None else (result.style or ArtStyle())
+        drawing = map_drawing(result, view, style)
+        return plots.write_drawing(drawing, path, style, overwrite=overwrite)
+    if view == "digits":
+        return plots.write_mosaic(path, digits_mosaic(result), overwrite=overwrite)
+    expanded = view == "expanded"
+    values = u_matrix_of(result.snapshot, expanded=True) if expanded else result.u_matrix
+    title = ("Expanded U-matrix" if expanded else "U-matrix") + f" of {result.data.source}"
+    return plots.write_heatmap(
+        path, values, overwrite=overwrite, grid_type=heat_grid_type(result.params.grid_type, view),
+        markers=class_markers(result, view), label_names=result.data.label_names, title=title,
+    )  # fmt: skip
 
 
 #: Colours of the classes in drawings (the seed's ggplot palette).

@@ -1,4 +1,5 @@
-"""Heat maps of a map (U-matrix, expanded U-matrix) and image mosaics, as PNG or SVG.
+"""Heat maps of a map (U-matrix, expanded U-matrix), image mosaics and drawings, as PNG or
+SVG.
 
 Matplotlib is imported only here and only when a figure is made, through its object API
 (``Figure`` + the Agg canvas), so no global pyplot state is touched: safe from a worker
@@ -175,3 +176,12 @@ def mosaic_bytes(image: np.ndarray, fmt: str = "png", *, scale: int = 2) -> byte
 def write_mosaic(path: str | Path, image: np.ndarray, *, overwrite: bool = True) -> Path:
     """Write :func:`mosaic_bytes` to ``path`` (.png or .svg) atomically."""
     return atomic_write_bytes(path, mosaic_bytes(image, figure_format(path)), overwrite=overwrite)
+
+
+def write_drawing(drawing, path: str | Path, style=None, *, overwrite: bool = True) -> Path:
+    """Write a drawing (:class:`engines.art.Drawing`) as SVG or PNG, by the suffix of
+    ``path``; any other suffix is a ValueError naming it."""
+    from engines.art import write_png, write_svg
+
+    writer = write_svg if figure_format(path) == "svg" else write_png
+    return writer(drawing, path, style, overwrite=overwrite)

@@ -32,7 +32,7 @@ def files(tmp_path):
         (["map", "{d}/nan.csv"], r"NaN or infinite values \(first at row 2, column 2\)"),
         (["map", "{d}/one_row.npy"], "needs at least 2 rows"),
         (["map", "{d}/five.csv"], r"100 units \(10x10\) but the data only 5 rows"),
-        (["map", "sample:mnist"], "no such sample; available: iris"),
+        (["map", "sample:mnist"], "no such sample; .*available: iris"),
         (["map", "{d}/missing.csv"], "no such file"),
         (["map", "sample:breast_cancer", "--view", "grid"], "view 'grid' draws 2-D data"),
         (["map", "sample:iris", "--expanded", "--view", "grid"], "--expanded contradicts"),
