@@ -84,6 +84,10 @@ JOBS: tuple[JobKind, ...] = (
             "engines.som.art:render", "engines.render:RenderResult",
             "engines.render:export_render", "engines.som:warm_up", art=True,
             command="render", tab="art"),
+    JobKind("words", "word count", "words", "engines.words.params:WordParams",
+            "engines.words.count:words_recipe", "engines.words.count:WordCount",
+            "engines.words.overlay:export_overlay", "engines.gng:warm_up", command="words",
+            tab="words"),
     JobKind("logo", "SOFM text logo", "som", "engines.som.params:SOFMParams",
             "engines.som.logo:logo_recipe", "engines.som.logo:Logo",
             "engines.som.logo:export_logo", "engines.som:warm_up", command="logo", tab="logos"),
@@ -94,10 +98,6 @@ JOBS: tuple[JobKind, ...] = (
     JobKind("map", "Self-Organizing Map of a data set", "som", "engines.som.params:SOFMParams",
             "engines.som.maps:map_recipe", "engines.som.maps:MapResult",
             "engines.som.maps:export_map", "engines.som:warm_up", command="map", tab="maps"),
-    JobKind("words", "word count", "words", "engines.words.params:WordParams",
-            "engines.words.count:words_recipe", "engines.words.count:WordCount",
-            "engines.words.overlay:export_overlay", "engines.gng:warm_up", command="words",
-            tab="words"),
     JobKind("hopfield-recall", "Hopfield recall", None, "engines.hopfield.params:HopfieldParams",
             "engines.hopfield.recall:recall_recipe", "engines.hopfield.engine:RecallResult",
             "engines.hopfield.recall:export_recall", None, command="hopfield", tab="memory"),
@@ -149,6 +149,16 @@ def art_job(engine: str | None) -> JobKind:
 
 def jobs_of_tab(tab: str) -> tuple[JobKind, ...]:
     return tuple(j for j in JOBS if j.tab == tab)
+
+
+def tabs() -> tuple[str, ...]:
+    """The studio's tabs, in the window's order (the order of their first job here)."""
+    return tuple(dict.fromkeys(j.tab for j in JOBS if j.tab))
+
+
+def commands() -> tuple[str, ...]:
+    """The ``gasworks`` commands that run a job."""
+    return tuple(dict.fromkeys(j.command for j in JOBS if j.command))
 
 
 def warm_ups() -> tuple[str, ...]:

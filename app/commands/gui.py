@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-#: Tabs in the window's order; ``--tab`` accepts these names.
-TAB_NAMES = ("art", "words", "logos", "avatars", "maps", "memory")
+from engines.registry import tabs
 
 
 @click.command()
-@click.option("--tab", type=click.Choice(TAB_NAMES), default=None,
+@click.option("--tab", type=click.Choice(tabs()), default=None,
               help="Open this tab.")  # fmt: skip
 @click.option("--run", "run_job", is_flag=True,
               help="Run the tab's default job (to the end with --screenshot).")  # fmt: skip

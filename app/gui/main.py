@@ -28,6 +28,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
+from engines import registry
+
 ORGANIZATION = "Gasworks"
 APPLICATION = "Gasworks Studio"
 SETTINGS_APP = "studio"
@@ -48,23 +50,14 @@ SWITCH_INTERVAL = 0.001
 #: several steps back to back.
 BUILD_TURN_MS = 1
 
-#: Tab key → (module, class), in the window's order.
-TABS: dict[str, tuple[str, str]] = {
-    "art": ("app.gui.tabs.art", "ArtTab"),
-    "words": ("app.gui.tabs.words", "WordsTab"),
-    "logos": ("app.gui.tabs.logos", "LogosTab"),
-    "avatars": ("app.gui.tabs.avatars", "AvatarsTab"),
-    "maps": ("app.gui.tabs.maps", "MapsTab"),
-    "memory": ("app.gui.tabs.memory", "MemoryTab"),
-}
+
+def tab_class(key: str) -> tuple[str, str]:
+    """Module and class of the tab ``key``: ``app.gui.tabs.<key>``, class ``<Key>Tab``."""
+    return f"app.gui.tabs.{key}", f"{key.capitalize()}Tab"
 
 
-#: Modules the tabs import when they are built or first used; importing them in the loader
-#: thread keeps those imports (Numba, scikit-image, Pillow) off the GUI thread.
-PRELOAD = ("engines.gng", "engines.som", "engines.render", "engines.som.logo",
-           "engines.som.avatar", "engines.som.maps", "engines.som.metrics",
-           "engines.art.png", "engines.hopfield", "engines.hopfield.plots",
-           "engines.words", "engines.words.overlay")  # fmt: skip
+#: Tab key → (module, class), in the window's order: one tab per tab the registry names.
+TABS: dict[str, tuple[str, str]] = {key: tab_class(key) for key in registry.tabs()}
 
 
 class _FirstPaint(QObject):
@@ -120,7 +113,10 @@ class MainWindow(QMainWindow):
         self.loader = JobRunner(self)
         self.loader.result.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
-        self.loader.start(import_job, [*PRELOAD, *(module for module, _ in TABS.values())])
+        # Importing the jobs' and tabs' modules here keeps those imports (Numba,
+        # scikit-image, Pillow) off the GUI thread.
+        modules = [*registry.modules(), *(module for module, _ in TABS.values())]
+        self.loader.start(import_job, modules)
         self.statusBar().showMessage("Loading the engines…")
 
     def _on_loaded(self, _) -> None:
@@ -224,14 +220,9 @@ def import_job(control, modules: list[str]) -> None:
 
 
 def warm_up_job(control) -> float:
-    """Compile (or load from Numba's cache) the engines' kernels."""
-    import engines.gng
-    import engines.som
-
+    """Compile (or load from Numba's cache) every job's kernels."""
     start = time.perf_counter()
-    engines.gng.warm_up()
-    control.checkpoint()
-    engines.som.warm_up()
+    registry.warm_up_all(control.checkpoint)
     return time.perf_counter() - start
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtCore import QSettings
 
-from app.commands.gui import TAB_NAMES
 from app.gui.main import TABS, MainWindow
+from engines import registry
 
 
 def test_window_builds_every_tab_and_closes_while_training(qtbot):
@@ -20,7 +20,7 @@ def test_window_builds_every_tab_and_closes_while_training(qtbot):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.ready, timeout=30_000)
-    assert list(window.tab_widgets) == list(TABS) == list(TAB_NAMES)
+    assert list(window.tab_widgets) == list(TABS) == list(registry.tabs())
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "Art", "Words", "Logos", "Avatars", "Maps", "Memory",
     ]  # fmt: skip
