@@ -337,6 +337,8 @@ def avatar_recipe(
     sheet : int, optional
         Draw this many random avatars on one sheet (1 to :data:`MAX_SHEET`).
     """
+    if seed is not None:  # a bad seed is refused even where the name is the seed
+        seed = check_seed(seed)
     style = avatar_style(params)
     if sheet is None:
         name = source if source is not None else (params.name if params is not None else None)
