@@ -1,4 +1,5 @@
-"""Render many inputs with one preset: worker processes, progress, manifest, atomic output.
+"""Render many inputs with one art preset (any art engine): worker processes, progress,
+manifest, atomic output.
 
 One bad input never stops the others; finished outputs are skipped unless ``force``, so a
 re-run resumes; every file is written under a temporary name and renamed, so no partial
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engines.art.plotter import PlotterOptions, write_plotter_svg
+from engines.art.plotter import PlotterOptions
 from engines.errors import display_name
 
 #: File endings treated as images when a folder is given; anything else is skipped.
@@ -105,10 +106,10 @@ def _entry(source: str, status: str, **extra: Any) -> dict[str, Any]:
 
 def render_job(job: Job) -> dict[str, Any]:
     """Render one input and write its files; never raises for a bad input."""
-    from engines.art import write_png, write_svg
+    from engines import registry
     from engines.errors import GasworksError
     from engines.presets import validate_preset
-    from engines.render import render_input
+    from engines.render import art_title
 
     outputs = job.outputs()
     if not job.force and all(p.exists() for p in outputs.values()):
@@ -116,16 +117,16 @@ def render_job(job: Job) -> dict[str, Any]:
     start = time.perf_counter()
     try:
         preset = validate_preset(job.preset_table, origin=job.preset_name)
-        result = render_input(job.source, preset, seed=job.seed, epochs=job.epochs)
+        kind = registry.art_job(preset.engine)
+        result = kind.run(job.source, preset, seed=job.seed, epochs=job.epochs)
+        export = kind.load("export")
         t_render = time.perf_counter()
-        title = f"{job.stem} · gasworks {job.preset_name}"
+        title = art_title(job.source, job.preset_name)
         extra: dict[str, Any] = {}
-        if "svg" in outputs and job.plotter is not None:
-            extra["plotter"] = write_plotter_svg(result.drawing, outputs["svg"], job.plotter, title)
-        elif "svg" in outputs:
-            write_svg(result.drawing, outputs["svg"], result.style, title=title)
-        if "png" in outputs:
-            write_png(result.drawing, outputs["png"], result.style)
+        for fmt, path in outputs.items():
+            figures = export(result, path, overwrite=True, title=title, plotter=job.plotter)
+            if figures:
+                extra["plotter" if fmt == "svg" and job.plotter is not None else fmt] = figures
         timings = {**result.timings, "write": time.perf_counter() - t_render}
     except (GasworksError, OSError, ValueError) as exc:
         message = str(exc)

@@ -1,4 +1,4 @@
-"""``gasworks render``: GNG art from files, folders, samples or text, in batch."""
+"""``gasworks render``: art (any art engine) from files, folders, samples or text, in batch."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def render(
     svg_element: str,
     use_vpype: bool,
 ) -> None:
-    """Render files, folders, sample:NAME or text:WORDS inputs as GNG line art.
+    """Render files, folders, sample:NAME or text:WORDS as line art (GNG or SOFM presets).
 
     Writes OUT/<stem>.<preset>.svg|png and OUT/manifest.json. Outputs that exist are kept
     (a re-run resumes) unless --force. Exit 0 when every input rendered, 1 when some failed.
@@ -88,7 +88,8 @@ def render(
         expand_inputs,
         write_manifest,
     )  # fmt: skip
-    from engines.errors import PresetError
+    from engines import registry
+    from engines.errors import GasworksError, PresetError
     from engines.presets import apply_overrides, read_preset_table, validate_preset
 
     try:
@@ -108,8 +109,11 @@ def render(
     except PresetError as exc:
         fail_usage(str(exc))
         return
-    if preset.engine != "gng":
-        fail_usage(f"preset {preset.name!r} is for engine {preset.engine!r}; render needs 'gng'")
+    try:
+        registry.art_job(preset.engine)
+    except GasworksError as exc:
+        fail_usage(f"preset {preset.name!r}: {exc}")
+        return
     given = list(inputs)
     if not given and preset.input:
         given = [preset.input]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -102,7 +103,10 @@ def test_two_workers_render_the_same_bytes(gasworks, folder, tmp_path):
     [
         (("render", "sample:coins", "-o", "{out}", "--format", "gif"), 2, "--format"),
         (("render", "sample:coins", "-o", "{out}", "-p", "nope"), 2, "unknown preset"),
-        (("render", "sample:coins", "-o", "{out}", "-p", "coins-local"), 2, "needs 'gng'"),
+        (("render", "sample:coins", "-o", "{out}", "-p", "coins-local"), 2,
+         "engine None does not make art; art engines: gng, som"),
+        (("render", "sample:page", "-o", "{out}", "-p", "words"), 2,
+         "engine 'words' does not make art; art engines: gng, som"),
         (("render", "sample:coins", "-o", "{out}", "--set", "engine_params.step=3"), 2,
          "engine_params.step"),
         (("render", "-o", "{out}"), 2, "give at least one INPUT"),
@@ -152,3 +156,33 @@ def test_plotter_svg_on_a_page(gasworks, folder, tmp_path):
 def test_plotter_option_errors(gasworks, tmp_path, extra, message):
     result = gasworks("render", "sample:coins", "-o", tmp_path / "o", *extra)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_som_preset_renders_a_grid(gasworks, tmp_path):
+    """A SOFM art preset (grid: 24 x 24 units) draws its rows and columns as polylines."""
+    out = tmp_path / "grid"
+    result = gasworks("render", "sample:horse", "-p", "grid", "-o", out, "--epochs", "3",
+                      "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entry = result.json["inputs"][0]
+    assert entry["status"] == "done" and entry["parameters"]["engine"] == "som"
+    assert entry["stats"]["units"] == 24 * 24 and entry["stats"]["epochs"] == 3
+    svg = (out / "horse.grid.svg").read_text()
+    strokes = [
+        [float(v) for v in part.replace("L", " ").split()]
+        for d in re.findall(r' d="([^"]+)"', svg)
+        for part in d.split("M")[1:]
+    ]
+    # 24 rows and 24 columns, each a polyline through its 24 units.
+    assert len(strokes) == 48 and {len(s) for s in strokes} == {48}
+    xs = np.concatenate([s[0::2] for s in strokes])
+    ys = np.concatenate([s[1::2] for s in strokes])
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    assert 0 <= xs.min() < xs.max() <= width and 0 <= ys.min() < ys.max() <= height
+    assert xs.max() - xs.min() > width / 2  # unfolded over the horse, not a dot
+    png = np.asarray(Image.open(out / "horse.grid.png").convert("L"))
+    assert png.shape[1] == 900
+    ink = png < 128
+    assert 2_000 < ink.sum() < png.size // 4
+    cols = np.nonzero(ink)[1]
+    assert cols.max() - cols.min() > png.shape[1] // 2
