@@ -153,16 +153,17 @@ def in_window(epochs: int, cancels: int, runs: int) -> dict:
         wait_until(app, lambda: not art.busy, 600)
         out["stall"].append((beat.stop(), beat.worst_at))
         result = art.result
-        out["window"].append(result.seconds)
-        out["drawn"].append(art.pump.frames / result.seconds)
-        out["fps"].append((art.view.paints.count - paints0) / result.seconds)
+        seconds = result.timings["train"]
+        out["window"].append(seconds)
+        out["drawn"].append(art.pump.frames / seconds)
+        out["fps"].append((art.view.paints.count - paints0) / seconds)
         out["nodes"], out["edges"] = result.snapshot.n_nodes, result.snapshot.n_edges
 
     # Cancel latency.
     latencies = []
     for _ in range(cancels):
         art.run_default()
-        wait_until(app, lambda: art.last_frame is not None and art.last_frame.fraction > 0.02, 60)
+        wait_until(app, lambda: art.last_frame is not None and art.last_frame.snapshot.fraction > 0.02, 60)
         wait_until(app, lambda: False, 0.3)
         art.cancel()
         wait_until(app, lambda: art.runner.last_cancel_latency is not None or False, 5)
