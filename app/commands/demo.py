@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from app.commands.common import force_option, out_dir_option
+
 #: Presets whose inputs ship with the project; each gets a strip of previews.
 PIPELINE_PRESETS = ("astronaut-points", "coins-local", "page-text")
 #: GNG presets rendered as art (SVG + PNG).
@@ -19,11 +21,10 @@ SOM_COMMANDS = (
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("out"), show_default=True, help="Folder for the pictures.")  # fmt: skip
-@click.option("--force", is_flag=True, help="Render again even if the pictures exist.")
+@out_dir_option("Folder for the pictures.", default=Path("out"), old=("--out",))
+@force_option("Render again even if the pictures exist.")
 def demo(out_dir: Path, force: bool) -> None:
-    """Render the art gallery and pipeline previews (grey → blurred → binary) into OUT."""
+    """Render the art gallery and pipeline previews (grey → blurred → binary) into DIR."""
     from rich.progress import Progress
 
     from app.batch import Job, render_job

@@ -7,7 +7,18 @@ from pathlib import Path
 
 import click
 
-from app.commands.common import EXIT_SOME_FAILED, emit_json, fail_usage, preset_options
+from app.commands.common import (
+    EXIT_SOME_FAILED,
+    check_samples,
+    emit_json,
+    fail_usage,
+    image_samples,
+    json_option,
+    output_option,
+    preset_options,
+    range_of,
+)
+from engines.pipeline.params import THRESHOLD_METHODS, PipelineParams
 
 #: Command-line option → key of the [pipeline] table.
 _PIPELINE_OPTIONS = ("crop", "blur", "threshold", "offset", "invert", "max_side")
@@ -23,21 +34,24 @@ def _threshold_value(text: str | None) -> str | float | None:
 
 
 @click.command()
-@click.argument("source", required=False, metavar="INPUT")
+@click.argument("source", required=False, metavar="INPUT", callback=check_samples(image_samples))
 @preset_options
 @click.option("--text", default=None, help="Render this text instead of reading INPUT.")
 @click.option("--crop", default=None, metavar="Y0:Y1,X0:X1", help="Crop before anything else.")
-@click.option("--blur", type=float, default=None, help="Gaussian sigma in pixels (0-50).")
+@click.option("--blur", type=range_of(PipelineParams, "blur"), default=None,
+              help="Gaussian sigma in pixels.")  # fmt: skip
 @click.option(
     "--threshold", default=None, metavar="METHOD|VALUE",
-    help="otsu, li, yen, sauvola, niblack, local, or a grey level in [0, 1].",
+    help=f"{', '.join(THRESHOLD_METHODS)}, or a grey level in [0, 1].",
 )  # fmt: skip
-@click.option("--offset", type=float, default=None, help="Added to the threshold (-1 to 1).")
+@click.option("--offset", type=range_of(PipelineParams, "offset"), default=None,
+              help="Added to the threshold.")  # fmt: skip
 @click.option("--invert/--no-invert", default=None, help="Light pixels become the points.")
-@click.option("--max-side", type=int, default=None, help="Shrink so the longer side <= N.")
-@click.option("--preview", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the binary image (ink black) to this PNG.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.option("--max-side", type=range_of(PipelineParams, "max_side"), default=None,
+              help="Shrink so the longer side <= N.")  # fmt: skip
+@output_option("Write the binary image (ink black) to this PNG.", dest="preview",
+               metavar="FILE.png", old=("--preview",))  # fmt: skip
+@json_option()
 def points(
     source: str | None,
     preset_name: str | None,

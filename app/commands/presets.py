@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from app.commands.common import emit_json, fail_usage
+from app.commands.common import emit_json, fail_usage, json_option
 
 
 @click.group()
@@ -13,7 +13,7 @@ def presets() -> None:
 
 
 @presets.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 def list_presets(as_json: bool) -> None:
     """List the shipped presets with their descriptions."""
     from engines.errors import PresetError
@@ -36,8 +36,9 @@ def list_presets(as_json: bool) -> None:
 
 @presets.command("show")
 @click.argument("name")
-@click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
+              help="Override one value, e.g. --set pipeline.blur=1.5 (repeatable).")  # fmt: skip
+@json_option("Print JSON.")
 def show_preset(name: str, overrides: tuple[str, ...], as_json: bool) -> None:
     """Show every value of preset NAME (a name or a .toml path), defaults filled in."""
     from engines.errors import PresetError

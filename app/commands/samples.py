@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from app.commands.common import emit_json
+from app.commands.common import emit_json, json_option
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option("Print JSON instead of a table.")
 def samples(as_json: bool) -> None:
     """List the bundled sample images (use them as sample:NAME)."""
     from engines.pipeline import sample_sizes
