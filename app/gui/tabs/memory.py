@@ -6,15 +6,16 @@
   masked field: it is not saved, logged or exported.
 - Digits: the seed's 0, 1 and 2, stored; the top half of 2 recalled asynchronously.
 - Monte Carlo: random passwords broken in five ways, recovered; the failures of each case
-  drawn as the trials run (in batches, each with its own seed).
+  drawn as the trials run.
 
-The Hinton diagram of the weights is drawn by :mod:`engines.hopfield.plots`.
+Every job is a registry recipe run through the tab's adapter (``hopfield-recall``,
+``hopfield-montecarlo``, and :func:`engines.hopfield.password.store_recipe`), so the tab
+computes exactly what ``gasworks hopfield`` computes for the same settings and seed; the
+exports are the jobs' own. The Hinton diagram is drawn by :mod:`engines.hopfield.plots`.
 """
 
 from __future__ import annotations
 
-import json
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,22 +41,32 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.panels import side_panel
-from app.gui.workers import TEXT_RATE, Control, Note, run_engine
+from app.gui.widgets.params_form import seed_box
+from app.gui.workers import TEXT_RATE, Control, Note, recipe_job
 
 TITLE = "Memory"
 MASK, GONE = "•", "·"
 DEFAULT_TRIALS = 100_000
-MC_BATCH = 1000
 DEFAULT_ASYNC = 3000
+#: The export buttons: what is written, the file name offered and its filter.
+EXPORTS = {
+    "digits": ("digits.png", "PNG image (*.png)"),
+    "montecarlo": ("montecarlo.png", "PNG image (*.png)"),
+    "json": ("montecarlo.json", "JSON (*.json)"),
+}
 BAR_COLOUR = "#c0392b"
 SEED_COLOUR = "#1b1b1f"
 
 
-# ---------------------------------------------------------------------- jobs (worker side)
+# ---------------------------------------------------------------------- frames and results
 @dataclass(frozen=True)
 class Stored:
+    """A password stored: the network, its Hinton diagram (PNG), the pattern's shape and the
+    warnings storing it raised."""
+
     network: Any
     hinton: bytes
+    shape: tuple[int, int]
     messages: tuple[str, ...]
 
 
@@ -70,16 +81,11 @@ class RecallFrame:
 
 
 @dataclass(frozen=True)
-class McFrame:
-    fails: dict[str, int]
-    trials: int
-    total: int
+class Digits:
+    """The digits' recall (an :class:`engines.hopfield.recall.Recall`) and its Hinton PNG."""
 
-
-@dataclass(frozen=True)
-class Recovered:
-    text: str
-    frame: RecallFrame | None
+    recall: Any
+    hinton: bytes
 
 
 def hinton_png(weight: np.ndarray) -> bytes:
@@ -88,85 +94,47 @@ def hinton_png(weight: np.ndarray) -> bytes:
     return png_bytes(hinton_figure(weight, title=None))
 
 
-def store_job(control, secret: str, noise_level: int, max_length: int, seed: int) -> Stored:
-    from engines.hopfield import HopfieldParams, PasswordParams, store_password
-    from engines.hopfield.params import MAX_N_TIMES
+def recall_frame(shape: tuple[int, int]):
+    """What the live view draws of a recall's snapshot (made in the worker)."""
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        network = store_password(
-            secret, PasswordParams(noise_level=noise_level, max_length=max_length),
-            network_params=HopfieldParams(n_times=MAX_N_TIMES), seed=seed,
-        )  # fmt: skip
-    control.checkpoint()
-    return Stored(network, hinton_png(network.weight), tuple(str(w.message) for w in caught))
+    def frame(snapshot) -> RecallFrame:
+        return RecallFrame(np.asarray(snapshot.state), np.asarray(snapshot.error_history),
+                           shape, snapshot.fraction)  # fmt: skip
+
+    return frame
 
 
-def _async_recall(control, network, probe, shape, budget: int):
-    network.start(probe)
-
-    def frame(snap, fraction):
-        return RecallFrame(np.asarray(snap.state), network.energy_trace, shape, fraction)
-
-    snap = yield from run_engine(control, network, budget, report=frame)
-    return RecallFrame(np.asarray(snap.state), network.energy_trace, shape, 1.0)
+def final_frame(recall) -> RecallFrame:
+    return RecallFrame(np.asarray(recall.state), recall.energy_trace, recall.shape, 1.0)
 
 
-def recover_job(control, network, broken: str, mode: str, budget: int):
-    """Recover the password from ``broken``; an async recall yields its frames."""
-    from engines.hopfield.password import bin2str, recover_password, str2bin
+def stored(value) -> Stored:
+    """The store recipe's result, with its Hinton diagram drawn (in the worker)."""
+    from engines.hopfield.password import BITS_PER_CHAR, password_length
 
-    if mode != "async":
-        return Recovered(recover_password(network, broken, mode=mode), None)
-    max_length = int(network.metadata.get("max_length", network.n_features // 8))
-    probe = str2bin(broken, max_length, label="broken password")
-    last = yield from _async_recall(control, network, probe, (max_length, 8), budget)
-    return Recovered(bin2str(last.state), last)
+    shape = (password_length(value.network), BITS_PER_CHAR)
+    return Stored(value.network, hinton_png(value.network.weight), shape, value.warnings)
 
 
-def digits_job(control, seed: int, budget: int):
-    """The seed's digits stored; the top half of 2 recalled asynchronously."""
-    from engines.hopfield import DiscreteHopfieldNetwork, HopfieldParams, digits
-
-    network = DiscreteHopfieldNetwork(HopfieldParams(mode="async", n_times=budget),
-                                      data=digits.DIGITS, seed=seed)  # fmt: skip
-    yield Note(("hinton", hinton_png(network.weight)))
-    last = yield from _async_recall(control, network, digits.HALF_TWO_TOP, digits.SHAPE, budget)
-    return ("digits", network.weight, last)
+def with_hinton(recall) -> Digits:
+    return Digits(recall, hinton_png(recall.weight))
 
 
-def montecarlo_job(control, params, batch: int = MC_BATCH):
-    """The Monte Carlo in batches, each with its own seed; yields the counts so far."""
-    from engines.hopfield import CASE_NAMES, MonteCarloResult, run_montecarlo
+def digits_params(budget: int):
+    from engines.hopfield import HopfieldParams
 
-    total = params.trials
-    seed = params.seed if params.seed is not None else int(np.random.SeedSequence().entropy)
-    n_batches = -(-total // batch)
-    seeds = np.random.SeedSequence(seed).generate_state(n_batches)
-    fails = dict.fromkeys(CASE_NAMES, 0)
-    done = 0
-    for k in range(n_batches):
-        control.checkpoint()
-        size = min(batch, total - done)
-        part = run_montecarlo(
-            params.model_copy(update={"trials": size, "seed": int(seeds[k])}),
-            progress=lambda *_: control.cancelled,
-        )  # fmt: skip
-        for case in CASE_NAMES:
-            fails[case] += part.fails[case]
-        done += part.trials
-        if control.due():
-            yield McFrame(dict(fails), done, total)
-    result = MonteCarloResult(params.model_copy(update={"seed": seed}), seed, done, fails)
-    return ("montecarlo", result)
+    return HopfieldParams(mode="async", n_times=budget)
 
 
-def demo_job(control, seed: int, budget: int, mc_params):
-    """The default job: the digits recall, then the Monte Carlo."""
-    digits = yield from digits_job(control, seed, budget)
-    yield Note(digits)
-    montecarlo = yield from montecarlo_job(control, mc_params)
-    return ("demo", digits, montecarlo)
+def demo_job(control, seed: int, budget: int, mc_params, mc_seed: int):
+    """The demo: the digits' recall, then the Monte Carlo, one recipe after the other."""
+    from engines.hopfield import digits
+
+    recall = recipe_job(control, "hopfield-recall", None, digits_params(budget), seed=seed,
+                        frame=recall_frame(digits.SHAPE), then=with_hinton)  # fmt: skip
+    control.send(Note(recall))
+    result = recipe_job(control, "hopfield-montecarlo", None, mc_params, seed=mc_seed)
+    return ("demo", recall, result)
 
 
 def pattern_image(state: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -191,6 +159,7 @@ class MemoryTab(JobTab):
     def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         self.network = None
+        self.password_shape: tuple[int, int] | None = None
         self.broken: str | None = None
         self.recovered: str | None = None
         self.mc_result = None
@@ -265,8 +234,7 @@ class MemoryTab(JobTab):
 
         digits_box = QGroupBox("The seed's digits")
         dg = QFormLayout(digits_box)
-        self.digit_seed_spin = QSpinBox()
-        self.digit_seed_spin.setRange(0, 2**31 - 1)
+        self.digit_seed_spin = seed_box()
         self.digit_seed_spin.setValue(1)
         self.digit_updates_spin = QSpinBox()
         self.digit_updates_spin.setRange(1, 100_000)
@@ -287,8 +255,7 @@ class MemoryTab(JobTab):
         self.cut_combo.addItems(["left", "right", "random", "remove"])
         self.recall_combo = QComboBox()
         self.recall_combo.addItems(["sync", "converge"])
-        self.mc_seed_spin = QSpinBox()
-        self.mc_seed_spin.setRange(0, 2**31 - 1)
+        self.mc_seed_spin = seed_box()
         self.mc_button = QPushButton("Run the Monte Carlo")
         self.mc_button.clicked.connect(self.run_montecarlo)
         mc.addRow("trials", self.trials_spin)
@@ -374,21 +341,26 @@ class MemoryTab(JobTab):
         self.break_button.setEnabled(idle and self.network is not None)
         self.recover_button.setEnabled(idle and self.broken is not None)
 
-    def _start(self, function, *args) -> None:
-        self.start_job(function, *args)
+    def _start_recipe(self, recipe, source, params, **options) -> None:
+        self.start_recipe(recipe, source, params, **options)
         self._set_buttons()
 
     # ------------------------------------------------------------------ password
     def store(self) -> None:
+        from engines.hopfield import PasswordParams
+        from engines.hopfield.password import store_recipe
+
         secret = self.password_edit.text()
         if not secret:
             self.show_error("Type a password to store first.")
             return
-        self.network = self.broken = self.recovered = None
+        self.network = self.password_shape = self.broken = self.recovered = None
         self.broken_label.clear()
         self._show_recovered()
-        self._start(store_job, secret, self.noise_spin.value(), self.length_spin.value(),
-                    self.mc_seed_spin.value())  # fmt: skip
+        params = PasswordParams(noise_level=self.noise_spin.value(),
+                                max_length=self.length_spin.value())  # fmt: skip
+        self._start_recipe(store_recipe, secret, params, seed=self.mc_seed_spin.value(),
+                           then=stored)  # fmt: skip
         self.status.show_info("Storing the password among noise rows…")
 
     def break_it(self) -> None:
@@ -405,14 +377,18 @@ class MemoryTab(JobTab):
         self._set_buttons()
 
     def recover(self) -> None:
+        from engines.hopfield import HopfieldParams
+
         if self.network is None or self.broken is None:
             self.show_error("Store and break a password first.")
             return
         self.recovered = None
         self._show_recovered()
         self.energy_curve.setData([], [])
-        self._start(recover_job, self.network, self.broken, self.mode_combo.currentText(),
-                    self.async_spin.value())  # fmt: skip
+        params = HopfieldParams(mode=self.mode_combo.currentText(),
+                                n_times=self.async_spin.value())  # fmt: skip
+        self._start_recipe("hopfield-recall", self.broken, params, network=self.network,
+                           frame=recall_frame(self.password_shape))  # fmt: skip
         self.status.show_info("Recovering…")
 
     def _show_recovered(self) -> None:
@@ -430,8 +406,12 @@ class MemoryTab(JobTab):
 
     # ------------------------------------------------------------------ digits and Monte Carlo
     def recall_digits(self) -> None:
+        from engines.hopfield import digits
+
         self.energy_curve.setData([], [])
-        self._start(digits_job, self.digit_seed_spin.value(), self.digit_updates_spin.value())
+        self._start_recipe("hopfield-recall", None, digits_params(self.digit_updates_spin.value()),
+                           seed=self.digit_seed_spin.value(), frame=recall_frame(digits.SHAPE),
+                           then=with_hinton)  # fmt: skip
         self.status.show_info("Recalling the top half of 2, one neuron at a time…")
 
     def montecarlo_params(self):
@@ -443,15 +423,17 @@ class MemoryTab(JobTab):
 
     def run_montecarlo(self) -> None:
         self._reset_bars()
-        self._start(montecarlo_job, self.montecarlo_params())
+        self._start_recipe("hopfield-montecarlo", None, self.montecarlo_params(),
+                           seed=self.mc_seed_spin.value())  # fmt: skip
         self.status.show_info("Monte Carlo running…")
 
     def run_default(self) -> None:
         """The demo: the digits' async recall, then the Monte Carlo."""
         self.energy_curve.setData([], [])
         self._reset_bars()
-        self._start(demo_job, self.digit_seed_spin.value(), self.digit_updates_spin.value(),
-                    self.montecarlo_params())  # fmt: skip
+        self.start_job(demo_job, self.digit_seed_spin.value(), self.digit_updates_spin.value(),
+                       self.montecarlo_params(), self.mc_seed_spin.value())  # fmt: skip
+        self._set_buttons()
         self.status.show_info("Demo: the digits' recall, then the Monte Carlo…")
 
     def _reset_bars(self) -> None:
@@ -466,17 +448,17 @@ class MemoryTab(JobTab):
 
     # ------------------------------------------------------------------ frames and results
     def _apply(self, frame) -> None:
+        from engines.hopfield import MonteCarloProgress
+
         if isinstance(frame, RecallFrame):
             self._show_recall(frame)
-        elif isinstance(frame, McFrame):
-            self._show_bars(frame.fails, frame.trials)
+        elif isinstance(frame, MonteCarloProgress):
+            self._show_bars(frame.fails, frame.iteration)
             if self.text_clock.due():
-                self.status.set_fraction(frame.trials / frame.total)
+                self.status.set_fraction(frame.fraction)
 
     def _on_note(self, value) -> None:
-        if value[0] == "hinton":
-            self._show_hinton(value[1])
-        elif value[0] == "digits":
+        if isinstance(value, Digits):
             self._digits_done(value)
 
     def _show_recall(self, frame: RecallFrame) -> None:
@@ -502,86 +484,76 @@ class MemoryTab(JobTab):
         )
 
     def _on_result(self, value) -> None:
+        from engines.hopfield import MonteCarloResult, Recall
+
         self.status.set_fraction(1.0)
         if isinstance(value, Stored):
-            self.network = value.network
+            self.network, self.password_shape = value.network, value.shape
             self._show_hinton(value.hinton)
             note = " ".join(value.messages)
             self.status.show_info(
                 f"Stored among {self.noise_spin.value()} noise rows: {value.network.n_features} "
                 f"neurons, {value.network.n_patterns} patterns. {note}".strip()
             )
-        elif isinstance(value, Recovered):
-            if value.frame is not None:
-                self._show_recall(value.frame)
+        elif isinstance(value, Recall):
+            self._show_recall(final_frame(value))
             self.recovered = value.text
             self._show_recovered()
-            self.status.show_info(f"Recall finished ({self.mode_combo.currentText()}).")
-        elif value[0] == "digits":
+            self.status.show_info(f"Recall finished ({value.mode}, {value.outcome}).")
+        elif isinstance(value, Digits):
             self._digits_done(value)
-        elif value[0] == "montecarlo":
-            self._montecarlo_done(value[1])
+        elif isinstance(value, MonteCarloResult):
+            self._montecarlo_done(value)
         elif value[0] == "demo":
             self._digits_done(value[1])
-            self._montecarlo_done(value[2][1])
+            self._montecarlo_done(value[2])
         self._set_buttons()
 
-    def _digits_done(self, value) -> None:
-        from engines.hopfield import digits
-
-        _, weight, last = value
-        self.digits_result = (weight, last)
-        self._show_recall(last)
-        name = next((n for n, p in (("0", digits.ZERO), ("1", digits.ONE), ("2", digits.TWO))
-                     if np.array_equal(last.state, p)), "a spurious state")  # fmt: skip
+    def _digits_done(self, value: Digits) -> None:
+        recall = value.recall
+        self.digits_result = recall
+        self._show_hinton(value.hinton)
+        self._show_recall(final_frame(recall))
+        name = recall.recalled() or "a spurious state"
         self.status.show_info(
             f"Async recall of the top half of 2 ended on {name} after "
-            f"{last.energies.size - 1} updates (energy {last.energies[-1]:.0f})."
+            f"{recall.iterations} updates (energy {recall.energy:.0f})."
         )
 
     def _montecarlo_done(self, result) -> None:
         self.mc_result = result
         self._show_bars(result.fails, result.trials)
         self.status.show_info(
-            f"Monte Carlo: {result.trials:,} trials in batches of {MC_BATCH:,} from seed "
-            f"{result.seed}, in {self.elapsed():.2f} s."
+            f"Monte Carlo: {result.trials:,} trials from seed {result.seed}, in "
+            f"{result.seconds:.2f} s (gasworks hopfield montecarlo --trials {result.trials} "
+            f"--seed {result.seed} gives the same)."
         )
 
     # ------------------------------------------------------------------ export
     def _ask(self, what: str) -> None:
-        names = {"digits": ("digits.png", "PNG image (*.png)"),
-                 "montecarlo": ("montecarlo.png", "PNG image (*.png)"),
-                 "json": ("montecarlo.json", "JSON (*.json)")}  # fmt: skip
-        name, filters = names[what]
+        name, filters = EXPORTS[what]
         path = self.ask_export("Export", name, filters)
         if path is not None:
-            self.export(what, path)
+            self.export(what, path if path.suffix else path.with_suffix(Path(name).suffix))
 
     def export(self, what: str, path: str | Path) -> Path | None:
-        """Write the digits figure, the Monte Carlo figure (PNG) or its counts (JSON)."""
-        from engines.atomic import atomic_write_text
-        from engines.hopfield import digits, plots
+        """Write the digits figure (PNG), the Monte Carlo chart (PNG) or its JSON: the
+        jobs' own exports, so the JSON is what ``gasworks hopfield montecarlo --json``
+        prints."""
+        from engines.errors import GasworksError
+        from engines.hopfield import export_montecarlo, export_recall
 
         path = Path(path)
         try:
             if what == "digits":
                 if self.digits_result is None:
                     raise ValueError("recall the digits first")
-                weight, last = self.digits_result
-                states = np.stack([digits.ZERO, digits.ONE, digits.TWO, digits.HALF_TWO_TOP,
-                                   np.asarray(last.state)])  # fmt: skip
-                figure = plots.demo_figure(weight, last.energies, states, digits.SHAPE,
-                                           ["0", "1", "2", "probe", "recalled"])  # fmt: skip
-                written = plots.write_png(figure, path)
+                written = export_recall(self.digits_result, path)
             elif self.mc_result is None:
                 raise ValueError("run the Monte Carlo first")
-            elif what == "montecarlo":
-                written = plots.write_png(plots.montecarlo_figure(self.mc_result), path)
             else:
-                payload = self.mc_result.to_dict()
-                payload["batch_trials"] = MC_BATCH
-                written = atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
-        except (ValueError, OSError) as exc:
+                written = export_montecarlo(self.mc_result, path)
+        except (GasworksError, ValueError, OSError) as exc:
             self.report(exc)
             return None
         self.status.show_info(f"Exported {written}")
