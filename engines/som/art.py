@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from engines.art import ArtStyle, Drawing, grid_drawing
+from engines.art import ArtStyle, Drawing
+from engines.art.geometry import Layer
 from engines.core import Callback, run
 from engines.render import image_bounds, render_art
 from engines.som.engine import SOFM, SOFMSnapshot
@@ -27,13 +28,32 @@ def train(
     return run(som, epochs, callback), epochs
 
 
+#: A link between neighbouring units longer than this many median links bridges empty paper
+#: (a grid draped over a horse spans the gap between its legs): it is not drawn.
+STRETCHED_LINK = 3.0
+
+
+def grid_links(grid: np.ndarray) -> np.ndarray:
+    """Every link between row and column neighbours of a (rows, cols, 2) grid: (L, 2, 2)."""
+    rows = np.stack([grid[:, :-1], grid[:, 1:]], axis=2).reshape(-1, 2, 2)
+    cols = np.stack([grid[:-1], grid[1:]], axis=2).reshape(-1, 2, 2)
+    return np.concatenate([rows, cols])
+
+
 def mesh(snapshot: SOFMSnapshot, style: ArtStyle, *, bounds=None, name: str = "art") -> Drawing:
-    """The grid as it stands, rows and columns as polylines."""
-    return grid_drawing(snapshot.grid_weights, style, bounds=bounds, name=name)
+    """The grid as it stands: the links between neighbouring units that lie on the shape
+    (links stretched across empty paper are left out)."""
+    links = grid_links(np.asarray(snapshot.grid_weights, dtype=np.float64))
+    length = np.hypot(*(links[:, 1] - links[:, 0]).T)
+    if length.size:
+        links = links[length <= STRETCHED_LINK * max(np.median(length), 1e-12)]
+    layer = Layer(name=name, stroke=style.line_color, stroke_width=style.line_width,
+                  segments=links)  # fmt: skip
+    return Drawing((layer,), background=style.background, bounds=bounds)
 
 
 def draw(snapshot: SOFMSnapshot, style: ArtStyle, pipeline, *, name: str = "art"):
-    """The finished drawing, framed on the input image (a grid is always drawn as lines)."""
+    """The finished drawing, framed on the input image (a grid is always drawn as links)."""
     return mesh(snapshot, style, bounds=image_bounds(pipeline), name=name), {}
 
 
