@@ -7,8 +7,9 @@ Passwords are read with a hidden prompt, or from standard input with ``--stdin``
 never command-line arguments (which land in shell history), never logged, never written
 except as the weights of a network file (with a warning), never shown in errors.
 
-This module imports only click at the top: NumPy and the engine load inside the commands,
-and matplotlib only with ``--plot``, so ``gasworks hopfield montecarlo`` starts quickly.
+This module imports only click and the params records (whose choices, bounds and defaults
+the options show) at the top: the engine loads inside the commands, and matplotlib only
+with ``-o/--output``, so ``gasworks hopfield montecarlo`` starts quickly.
 """
 
 from __future__ import annotations
@@ -19,18 +20,23 @@ from pathlib import Path
 
 import click
 
-from app.commands.common import EXIT_SOME_FAILED, emit_json, fail_usage
+from app.commands.common import (
+    EXIT_SOME_FAILED,
+    choice_of,
+    default_of,
+    emit_json,
+    fail_usage,
+    force_option,
+    json_option,
+    output_option,
+    range_of,
+    seed_option,
+)
+from engines.hopfield.params import HopfieldParams, MonteCarloParams, PasswordParams
 
-#: Limits of the options (the parameter models check them again).
-MAX_TRIALS = 10_000_000
-MAX_NOISE_LEVEL = 1000
-MAX_LENGTH = 256
-MAX_N_TIMES = 1_000_000
 #: Printable ASCII: what ``recover`` is willing to print as a password.
 PRINTABLE_FIRST, PRINTABLE_LAST = 0x20, 0x7E
 CONFIDENCE = 0.95
-
-_png_path = click.Path(dir_okay=False, path_type=Path)
 
 
 def _warn(message: str) -> None:
@@ -46,7 +52,7 @@ def _validation_message(exc) -> str:
 def _check_plot(path: Path | None) -> None:
     """``--plot`` names a PNG file (checked before the work is done)."""
     if path is not None and path.suffix.lower() != ".png":
-        fail_usage(f"--plot: {path}: the file name must end in .png")
+        fail_usage(f"-o/--output: {path}: the file name must end in .png")
 
 
 def _write_plot(export, result, path: Path, **options) -> None:
@@ -79,25 +85,30 @@ def hopfield() -> None:
 
 # --------------------------------------------------------------------------- montecarlo
 @hopfield.command()
-@click.option("--trials", type=click.IntRange(1, MAX_TRIALS), default=10_000, show_default=True,
+@click.option("--trials", type=range_of(MonteCarloParams, "trials"),
+              default=default_of(MonteCarloParams, "trials"), show_default=True,
               help="Random passwords; every case gets a fresh network for each.")  # fmt: skip
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Seed of the run (a fresh one is drawn and printed if omitted).")  # fmt: skip
-@click.option("--cut", type=click.Choice(["left", "right", "random", "remove"]), default="left",
-              show_default=True, help="How the broken password loses characters.")  # fmt: skip
-@click.option("--recall", type=click.Choice(["sync", "converge"]), default="sync",
-              show_default=True,
+@seed_option("Seed of the run (a fresh one is drawn and printed if omitted).")
+@click.option("--cut", type=choice_of(MonteCarloParams, "cut"),
+              default=default_of(MonteCarloParams, "cut"), show_default=True,
+              help="How the broken password loses characters.")  # fmt: skip
+@click.option("--recall", type=choice_of(MonteCarloParams, "recall"),
+              default=default_of(MonteCarloParams, "recall"), show_default=True,
               help="sync: one step, as in the seed; converge: until stable.")  # fmt: skip
-@click.option("--noise-level", type=click.IntRange(1, MAX_NOISE_LEVEL), default=11,
-              show_default=True, help="Noise rows stored beside each password.")  # fmt: skip
-@click.option("--length", "password_length", type=click.IntRange(1, MAX_LENGTH), default=25,
-              show_default=True, help="Characters per password.")  # fmt: skip
-@click.option("--max-length", type=click.IntRange(1, MAX_LENGTH), default=30, show_default=True,
+@click.option("--noise-level", type=range_of(MonteCarloParams, "noise_level"),
+              default=default_of(MonteCarloParams, "noise_level"), show_default=True,
+              help="Noise rows stored beside each password.")  # fmt: skip
+@click.option("--length", "password_length", type=range_of(MonteCarloParams, "password_length"),
+              default=default_of(MonteCarloParams, "password_length"), show_default=True,
+              help="Characters per password.")  # fmt: skip
+@click.option("--max-length", type=range_of(MonteCarloParams, "max_length"),
+              default=default_of(MonteCarloParams, "max_length"), show_default=True,
               help="Characters after right-justifying (8 neurons each).")  # fmt: skip
-@click.option("--plot", type=_png_path, default=None, help="Write a bar chart to this PNG.")
+@output_option("Write a bar chart to this PNG.", dest="plot", metavar="FILE.png",
+               old=("--plot",))  # fmt: skip
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on standard error (default: when it is a terminal).")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@json_option()
 def montecarlo(
     trials: int,
     seed: int | None,
@@ -205,13 +216,13 @@ def _print_montecarlo(result, seconds: float) -> None:
 
 # --------------------------------------------------------------------------- demo
 @hopfield.command()
-@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Seed of the asynchronous recalls (1 lands on 1, then on 2).")  # fmt: skip
-@click.option("--n-times", type=click.IntRange(1, MAX_N_TIMES), default=400, show_default=True,
-              help="Single-neuron updates per asynchronous recall.")  # fmt: skip
-@click.option("--plot", type=_png_path, default=None,
-              help="Write patterns, Hinton diagram and energy trace to this PNG.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@seed_option("Seed of the asynchronous recalls (1 lands on 1, then on 2).", default=1,
+             show_default=True)  # fmt: skip
+@click.option("--n-times", type=range_of(HopfieldParams, "n_times"), default=400,
+              show_default=True, help="Single-neuron updates per asynchronous recall.")  # fmt: skip
+@output_option("Write patterns, Hinton diagram and energy trace to this PNG.", dest="plot",
+               metavar="FILE.png", old=("--plot",))  # fmt: skip
+@json_option()
 def demo(seed: int, n_times: int, plot: Path | None, as_json: bool) -> None:
     """The seed's digits: store 0, 1 and 2; recover them from halves; sync versus async."""
     _check_plot(plot)
@@ -314,15 +325,17 @@ def _print_blocks(title: str, blocks) -> None:
 # --------------------------------------------------------------------------- store / recover
 @hopfield.command()
 @click.argument("network_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--noise-level", type=click.IntRange(1, MAX_NOISE_LEVEL), default=5,
-              show_default=True, help="Random rows stored beside the password.")  # fmt: skip
-@click.option("--max-length", type=click.IntRange(1, MAX_LENGTH), default=30, show_default=True,
+@click.option("--noise-level", type=range_of(PasswordParams, "noise_level"),
+              default=default_of(PasswordParams, "noise_level"), show_default=True,
+              help="Random rows stored beside the password.")  # fmt: skip
+@click.option("--max-length", type=range_of(PasswordParams, "max_length"),
+              default=default_of(PasswordParams, "max_length"), show_default=True,
               help="Longest password (8 neurons per character).")  # fmt: skip
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the noise rows.")
+@seed_option("Seed of the noise rows.")
 @click.option("--stdin", "from_stdin", is_flag=True,
               help="Read the password from the first line of standard input.")  # fmt: skip
-@click.option("--force", is_flag=True, help="Overwrite NETWORK_FILE if it exists.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@force_option("Overwrite NETWORK_FILE if it exists.")
+@json_option()
 def store(
     network_file: Path,
     noise_level: int,
@@ -383,15 +396,16 @@ def store(
 
 @hopfield.command()
 @click.argument("network_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--mode", type=click.Choice(["sync", "converge", "async"]), default="sync",
-              show_default=True, help="One step (the seed), until stable, or async.")  # fmt: skip
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of async recall.")
+@click.option("--mode", type=choice_of(HopfieldParams, "mode"),
+              default=default_of(HopfieldParams, "mode"), show_default=True,
+              help="One step (the seed), until stable, or async.")  # fmt: skip
+@seed_option("Seed of async recall.")
 @click.option("--check", is_flag=True,
               help="Ask for the real password too; only say whether it was found.")  # fmt: skip
 @click.option("--stdin", "from_stdin", is_flag=True,
               help="Read the broken password (and, with --check, the real one on the next "
                    "line) from standard input.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@json_option()
 def recover(
     network_file: Path, mode: str, seed: int | None, check: bool, from_stdin: bool, as_json: bool
 ) -> None:
@@ -448,7 +462,7 @@ def recover(
 @click.argument("neurons", type=click.IntRange(2, 10**9))
 @click.option("--patterns", type=click.IntRange(min=1), default=None,
               help="Also say whether this many patterns fit.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@json_option()
 def capacity_command(neurons: int, patterns: int | None, as_json: bool) -> None:
     """How many patterns NEURONS neurons hold, by three rules of thumb."""
     from engines.hopfield.engine import capacity
