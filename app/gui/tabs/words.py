@@ -1,15 +1,17 @@
 """The Words tab: a page → a Growing Neural Gas over its ink → one subgraph per word.
 
-The recipe is :func:`engines.words.count_words`: the page's letter height chooses the
-threshold window, how letters join into words and the network's size; the connected
-subgraphs of the trained network are the words. The overlay draws each word's subgraph in
-its own colour with its number. The count runs as one engine call in a worker: Cancel
-returns the tab to idle at once and the late result is dropped.
+The tab runs the ``words`` job's recipe (:func:`engines.words.words_recipe`) through the
+adapter, with the preset its controls make: the page's letter height chooses the threshold
+window, how letters join into words and the network's size; the connected subgraphs of the
+trained network are the words. The progress bar follows the network's training (signals
+presented of the run's budget); Cancel stops it at its next step. The overlay draws each
+word's subgraph in its own colour with its number; the exports are the job's own
+(:func:`engines.words.overlay.export_overlay`), so the JSON is what ``gasworks words --json``
+prints for the page.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +31,7 @@ from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, remember_file
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.panels import sample_combo, side_panel
-from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
 from engines.errors import GasworksError
 from engines.pipeline import SAMPLES
@@ -44,16 +45,16 @@ def accepts_preset(table: dict[str, Any]) -> bool:
     return table.get("engine") == "words"
 
 
-def count_job(control, source: str, preset: Preset):
-    """Count the words of ``source``; returns (WordCount, overlay pixels)."""
-    from engines.words import count_words
+def with_overlay(result) -> tuple[Any, np.ndarray]:
+    """The count and its overlay's pixels (drawn in the worker)."""
     from engines.words.overlay import overlay_image
 
-    control.checkpoint()
-    result = count_words(source, preset.engine_params, pipeline=preset.pipeline,
-                         seed=preset.seed)  # fmt: skip
-    control.checkpoint()
     return result, np.asarray(overlay_image(result))
+
+
+def progress(snapshot) -> float:
+    """What the view shows of the network's training: the share of its budget done."""
+    return snapshot.fraction
 
 
 class WordsTab(JobTab):
@@ -70,6 +71,10 @@ class WordsTab(JobTab):
         self.counted_source: str | None = None
         self._build()
         self.runner.result.connect(self._on_result)
+        from app.gui.widgets.live import FramePump
+        from app.gui.workers import TEXT_RATE
+
+        self.pump = FramePump(self.runner, self.status.set_fraction, fps=TEXT_RATE)
         key = self.presets.last_key()
         if not (key and self.presets.select(key)):
             self.presets.select(DEFAULT_PRESET)
@@ -96,8 +101,7 @@ class WordsTab(JobTab):
         self.pipeline_form = ParamsForm(PipelineParams, fields=("crop", "max_side"),
                                    none_text={"max_side": "full size"})  # fmt: skip
         form.addRow(self.pipeline_form)
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin = seed_box()
         form.addRow("seed", self.seed_spin)
         side.addWidget(page_box)
 
@@ -214,13 +218,12 @@ class WordsTab(JobTab):
         except GasworksError as exc:
             self.report(exc)
             return
-        self.start_job(count_job, self.source, preset)
-        self.status.set_fraction(None)
+        self.start_recipe("words", self.source, preset, frame=progress, then=with_overlay)
         self.status.show_info(f"Counting the words of {self.source}…")
 
     def _on_result(self, payload) -> None:
         result, overlay = payload
-        self.result, self.overlay, self.counted_source = result, overlay, self.source
+        self.result, self.overlay, self.counted_source = result, overlay, result.source
         self.overlay_view.set_array(overlay)
         self.count_label.setText(f"{result.words} words")
         nodes = int((result.labels >= 0).sum())
@@ -250,26 +253,14 @@ class WordsTab(JobTab):
             self.export(path)
 
     def export(self, path: str | Path) -> Path | None:
-        """The overlay as PNG, or the count and its figures as JSON."""
-        from engines.atomic import atomic_write_bytes, atomic_write_text, png_bytes
+        """The overlay as PNG, or the count and its figures as JSON (the job's export)."""
+        from engines.words.overlay import export_overlay
 
-        path = Path(path)
         if self.result is None:
             self.show_error("Nothing to export yet: count the words first.")
             return None
         try:
-            if path.suffix.lower() == ".png":
-                written = atomic_write_bytes(path, png_bytes(self.overlay))
-            elif path.suffix.lower() == ".json":
-                r = self.result
-                payload = {"file": self.counted_source, "words": r.words,
-                           "nodes": int((r.labels >= 0).sum()), "edges": len(r.edges),
-                           "letter_height": r.scale.letter_height,
-                           "lines": len(r.layout.bands),
-                           "boxes": [list(b) for b in r.word_boxes()]}  # fmt: skip
-                written = atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
-            else:
-                raise ValueError(f"{path}: the file must end in .png or .json")
+            written = export_overlay(self.result, path)
         except (GasworksError, ValueError, OSError) as exc:
             self.report(exc)
             return None
