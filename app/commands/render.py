@@ -7,30 +7,33 @@ from pathlib import Path
 
 import click
 
-from app.commands.common import EXIT_OK, EXIT_SOME_FAILED, emit_json, fail_usage, preset_options
+from app.batch import FORMATS
+from app.commands.common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    check_samples,
+    emit_json,
+    fail_usage,
+    force_option,
+    format_option,
+    image_samples,
+    json_option,
+    out_dir_option,
+    preset_options,
+    range_of,
+    seed_option,
+)
 from engines.art.plotter import SVG_ELEMENTS
-
-
-def _parse_formats(text: str) -> tuple[str, ...]:
-    from app.batch import FORMATS
-
-    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in FORMATS]
-    if not formats or unknown:
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)}, got {text!r}")
-    return formats
+from engines.presets import Preset
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, metavar="INPUT...")
+@click.argument("inputs", nargs=-1, metavar="INPUT...", callback=check_samples(image_samples))
 @preset_options
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="Output folder (created if needed).")  # fmt: skip
-@click.option("--format", "formats", default="svg,png", show_default=True,
-              help="Comma-separated output formats: svg, png.")  # fmt: skip
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
-              help="Override the preset's seed.")  # fmt: skip
-@click.option("--epochs", type=click.IntRange(1, 100_000), default=None,
+@out_dir_option("Output folder (created if needed).", required=True, old=("--out",))
+@format_option(FORMATS, "svg,png")
+@seed_option()
+@click.option("--epochs", type=range_of(Preset, "epochs"), default=None,
               help="Override the preset's epoch count.")  # fmt: skip
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: up to 4, one per core).")  # fmt: skip
@@ -56,14 +59,14 @@ def _parse_formats(text: str) -> tuple[str, ...]:
     is_flag=True,
     help="Pass the plotter SVG through vpype (needs the 'plotter' extra).",
 )
-@click.option("--force", is_flag=True, help="Re-render inputs whose outputs already exist.")
-@click.option("--json", "as_json", is_flag=True, help="Print the run's entries as JSON.")
+@force_option("Re-render inputs whose outputs already exist.")
+@json_option("Print the run's entries as JSON.")
 def render(
     inputs: tuple[str, ...],
     preset_name: str | None,
     overrides: tuple[str, ...],
     out_dir: Path,
-    formats: str,
+    formats: tuple[str, ...],
     seed: int | None,
     epochs: int | None,
     workers: int | None,
@@ -78,7 +81,7 @@ def render(
 ) -> None:
     """Render files, folders, sample:NAME or text:WORDS as line art (GNG or SOFM presets).
 
-    Writes OUT/<stem>.<preset>.svg|png and OUT/manifest.json. Outputs that exist are kept
+    Writes DIR/<stem>.<preset>.svg|png and DIR/manifest.json. Outputs that exist are kept
     (a re-run resumes) unless --force. Exit 0 when every input rendered, 1 when some failed.
     """
     from app.batch import (
@@ -92,11 +95,7 @@ def render(
     from engines.errors import GasworksError, PresetError
     from engines.presets import apply_overrides, read_preset_table, validate_preset
 
-    try:
-        fmt = _parse_formats(formats)
-    except click.BadParameter as exc:
-        fail_usage(f"--format: {exc.message}")
-        return
+    fmt = formats
     try:
         plotter = _plotter_options(page, margin, landscape, pen, svg_element, use_vpype)
     except ValueError as exc:

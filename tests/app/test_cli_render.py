@@ -111,7 +111,7 @@ def test_two_workers_render_the_same_bytes(gasworks, folder, tmp_path):
          "engine_params.step"),
         (("render", "-o", "{out}"), 2, "give at least one INPUT"),
         (("render", "missing.png", "-o", "{out}", *FAST), 1, "missing.png: no such file"),
-        (("render", "sample:nope", "-o", "{out}", *FAST), 1, "no such sample"),
+        (("render", "sample:nope", "-o", "{out}", *FAST), 2, "no such sample"),
         (("render", "text:Hi", "-p", "text", "-o", "{out}", *FAST), 0, "1 rendered"),
     ],
 )  # fmt: skip
