@@ -7,25 +7,45 @@ from pathlib import Path
 
 import click
 
-from app.commands.common import EXIT_OK, EXIT_SOME_FAILED, emit_json, fail_usage, preset_options
+from app.commands.common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    alias_option,
+    check_samples,
+    emit_json,
+    fail_usage,
+    force_option,
+    image_samples,
+    json_option,
+    out_dir_option,
+    output_option,
+    preset_options,
+    seed_option,
+)
+
+
+def _overlay_route(path: Path) -> str:
+    """The old ``--overlay`` was a PNG file for one input or a folder for several."""
+    return "output" if path.suffix.lower() == ".png" else "out_dir"
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, metavar="INPUT...")
+@click.argument("inputs", nargs=-1, metavar="INPUT...", callback=check_samples(image_samples))
 @preset_options
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
-              help="Override the preset's seed.")  # fmt: skip
-@click.option("--overlay", type=click.Path(path_type=Path), default=None,
-              help="Draw each word's subgraph in its own colour: a PNG file for one input, "
-              "a folder for several.")  # fmt: skip
-@click.option("--force", is_flag=True, help="Overwrite existing overlays.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per input.")
+@seed_option()
+@output_option("Draw the input's words, each subgraph in its own colour, to this PNG.",
+               metavar="FILE.png")  # fmt: skip
+@out_dir_option("Draw each input's words to DIR/<name>.words.png.", short=False)
+@alias_option("--overlay", _overlay_route, type=click.Path(path_type=Path))
+@force_option("Overwrite existing overlays.")
+@json_option("Print a JSON list, one object per input.")
 def words(
     inputs: tuple[str, ...],
     preset_name: str | None,
     overrides: tuple[str, ...],
     seed: int | None,
-    overlay: Path | None,
+    output: Path | None,
+    out_dir: Path | None,
     force: bool,
     as_json: bool,
 ) -> None:
@@ -50,15 +70,18 @@ def words(
     if not given:
         fail_usage("give at least one INPUT (or a preset with an input)")
     sources, notices, missing = expand_inputs(given)
-    if overlay is not None and len(sources) > 1 and overlay.suffix.lower() == ".png":
-        fail_usage("--overlay must be a folder when several inputs are given")
+    if output is not None and out_dir is not None:
+        fail_usage("give -o/--output FILE.png (one input) or --out-dir DIR, not both")
+    if output is not None and len(sources) > 1:
+        fail_usage("-o/--output names one overlay: with several inputs the overlays must be a "
+                   "folder (--out-dir DIR)")  # fmt: skip
     for notice in notices:
         click.echo(f"Notice: {notice}", err=True)
 
     results = [{"file": e["input"], "error": e["error"]} for e in missing]
     for source in sources:
         try:
-            results.append(_count_one(source, preset, seed, overlay, len(sources), force))
+            results.append(_count_one(source, preset, seed, output, out_dir, force))
         except (GasworksError, ValueError, FileExistsError) as exc:
             message = str(exc) if source in str(exc) else f"{source}: {exc}"
             results.append({"file": source, "error": message})
@@ -74,19 +97,17 @@ def words(
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _count_one(source, preset, seed, overlay: Path | None, n_inputs: int, force: bool) -> dict:
+def _count_one(
+    source, preset, seed, output: Path | None, out_dir: Path | None, force: bool
+) -> dict:
     from engines.render import source_stem
     from engines.words import words_recipe
     from engines.words.overlay import export_overlay
 
     result = words_recipe(source, preset, seed=seed)
     entry = result.to_dict()
-    if overlay is not None:
-        path = (
-            overlay
-            if n_inputs == 1 and overlay.suffix
-            else overlay / f"{source_stem(source)}.words.png"
-        )
+    if output is not None or out_dir is not None:
+        path = output if output is not None else out_dir / f"{source_stem(source)}.words.png"
         export_overlay(result, path, overwrite=force)
         entry["overlay"] = str(path)
     return entry
