@@ -1,13 +1,15 @@
 """The Avatars tab: a name → its SOFM avatar (as you type), and a sheet of random ones.
 
-The recipe is :mod:`engines.som.avatar`: a 9 x 9 grid pulled by two rotating points; a
-name chooses the step, radius, std and colours through SHA-256, so a name always gives
-the same picture. A look preset (bird, star, blob) fixes the three parameters instead.
+The recipe is :func:`engines.som.avatar.avatar_recipe` (what ``gasworks avatar`` runs): a
+9 x 9 grid pulled by two rotating points; a name chooses the step, radius, std and colours
+through SHA-256, so a name always gives the same picture. A look preset (bird, star, blob)
+fixes the three parameters and the colours instead. Export is
+:func:`engines.som.avatar.export_avatar`, so a file saved here has the bytes the command
+writes for the same name (or sheet seed) and preset.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +28,10 @@ from PySide6.QtWidgets import (
 
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.images import ImagePreview
+from app.gui.widgets.live import FramePump
+from app.gui.widgets.params_form import seed_box
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import JobRunner
-from engines.art import ArtStyle
 from engines.errors import GasworksError
 from engines.presets import Preset, validate_preset
 
@@ -36,8 +39,6 @@ TITLE = "Avatars"
 DEFAULT_NAME = "Ada Lovelace"
 DEFAULT_SHEET = 16
 TYPING_DELAY_MS = 120
-#: The avatar style of ``gasworks avatar`` when no preset is given.
-AVATAR_STYLE = ArtStyle(line_width=2.0, node_size=4.0, width=480, margin=16)
 
 
 def accepts_preset(table: dict[str, Any]) -> bool:
@@ -46,65 +47,11 @@ def accepts_preset(table: dict[str, Any]) -> bool:
     return table.get("engine") == "som" and list(grid or []) == [9, 9]
 
 
-@dataclass(frozen=True)
-class Picture:
-    """A finished picture: the drawing, its style, the pixels shown, and a caption."""
-
-    drawing: Any
-    style: ArtStyle
-    pixels: Any
-    caption: str
-
-
-def look_for(name: str, preset: Preset | None):
-    """The name's look; a look preset's step, radius, std and colours replace the name's."""
-    from dataclasses import replace
-
-    from engines.som.avatar import look_for_name
-
-    look = look_for_name(name)
-    if preset is None:
-        return look
-    p, s = preset.engine_params, preset.style or AVATAR_STYLE
-    return replace(look, step=p.step, learning_radius=p.learning_radius, std=p.std,
-                   line=s.line_color, dots=s.node_color, background=s.background)  # fmt: skip
-
-
-def avatar_picture(name: str, preset: Preset | None) -> Picture:
+def with_pixels(avatar):
+    """(avatar, its pixels): run in the worker, so the GUI thread only shows them."""
     from engines.art import render_array
-    from engines.som.avatar import avatar_drawing, train_avatar
 
-    look = look_for(name, preset)
-    style = (preset.style if preset is not None and preset.style else None) or AVATAR_STYLE
-    weights, _ = train_avatar(look.params())
-    drawing = avatar_drawing(weights, look, style)
-    caption = (f"{look.name}: step {look.step:.3f}, radius {look.learning_radius}, "
-               f"std {look.std:.3f}")  # fmt: skip
-    return Picture(drawing, style, render_array(drawing, style), caption)
-
-
-def avatar_job(control, name: str, preset: Preset | None) -> Picture:
-    control.checkpoint()
-    return avatar_picture(name, preset)
-
-
-def sheet_job(control, name: str, preset: Preset | None, n: int, seed: int):
-    """The name's avatar, then ``n`` random ones on a sheet, one at a time (cancellable)."""
-    from engines.art import render_array
-    from engines.som.avatar import random_looks, sheet_drawing, train_avatar
-
-    single = avatar_picture(name, preset)
-    pictures = []
-    for k, look in enumerate(random_looks(n, seed)):
-        control.checkpoint()
-        pictures.append((train_avatar(look.params())[0], look))
-        if control.due():
-            yield (k + 1) / n
-    style = AVATAR_STYLE.model_copy(update={"width": 960})
-    drawing = sheet_drawing(pictures, style, background=style.background)
-    sheet = Picture(drawing, style, render_array(drawing, style),
-                    f"{n} random avatars, seed {seed}")  # fmt: skip
-    return single, sheet
+    return avatar, render_array(avatar.drawing, avatar.style)
 
 
 class AvatarsTab(JobTab):
@@ -113,8 +60,8 @@ class AvatarsTab(JobTab):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.look_preset: Preset | None = None
-        self.avatar: Picture | None = None
-        self.sheet: Picture | None = None
+        self.avatar = None  # the Avatar shown (engines.som.avatar.Avatar)
+        self.sheet = None  # the last finished sheet
         self.typing = JobRunner(self)
         self.typing.result.connect(self._show_avatar)
         self.typing.failed.connect(self.show_error)
@@ -124,12 +71,7 @@ class AvatarsTab(JobTab):
         self._timer.timeout.connect(self.draw_name)
         self._build()
         self.runner.result.connect(self._on_result)
-        self.pump_timer = QTimer(self)
-        self.pump_timer.setInterval(50)
-        self.pump_timer.timeout.connect(self._pull_progress)
-        self.runner.state_changed.connect(
-            lambda s: self.pump_timer.start() if s == "running" else self.pump_timer.stop()
-        )
+        self.pump = FramePump(self.runner, self._apply_progress)
         key = self.presets.last_key()
         if not (key and self.presets.select(key)):
             self.draw_name()
@@ -156,11 +98,12 @@ class AvatarsTab(JobTab):
 
         sheet_box = QGroupBox("Sheet of random avatars")
         sheet_form = QFormLayout(sheet_box)
+        from engines.som.avatar import MAX_SHEET
+
         self.count_spin = QSpinBox()
-        self.count_spin.setRange(1, 400)
+        self.count_spin.setRange(1, MAX_SHEET)
         self.count_spin.setValue(DEFAULT_SHEET)
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin = seed_box()
         sheet_form.addRow("avatars", self.count_spin)
         sheet_form.addRow("seed", self.seed_spin)
         self.run_button.setText("Draw sheet")
@@ -211,8 +154,10 @@ class AvatarsTab(JobTab):
 
     def current_preset(self) -> Preset:
         """The current look (the name's, or the preset's) as a preset."""
-        look = look_for(self.name_edit.text() or DEFAULT_NAME, self.look_preset)
-        style = (self.look_preset.style if self.look_preset else None) or AVATAR_STYLE
+        from engines.som.avatar import avatar_look, avatar_style
+
+        look = avatar_look(self.name_edit.text() or DEFAULT_NAME, self.look_preset)
+        style = avatar_style(self.look_preset)
         table = {
             "name": look.name,
             "description": f"The avatar look of {look.name!r}.",
@@ -232,33 +177,30 @@ class AvatarsTab(JobTab):
         if not name.strip():
             self.show_error("Type a name to see its avatar.")
             return
-        self.typing.start(avatar_job, name, self.look_preset)
+        self.typing.start_recipe("avatar", name, self.look_preset, then=with_pixels)
 
-    def _show_avatar(self, picture: Picture) -> None:
-        self.avatar = picture
-        self.avatar_view.set_array(picture.pixels)
-        self.avatar_view.title.setText(picture.caption)
+    def _show_avatar(self, drawn) -> None:
+        avatar, pixels = drawn
+        self.avatar = avatar
+        self.avatar_view.set_array(pixels)
+        self.avatar_view.title.setText(avatar.caption)
         if self.status.is_error:
             self.status.clear()
 
     def run_default(self) -> None:
-        name = self.name_edit.text()
-        if not name.strip():
-            self.show_error("Type a name to see its avatar.")
-            return
-        self.start_job(sheet_job, name, self.look_preset, self.count_spin.value(),
-                       self.seed_spin.value())  # fmt: skip
+        """Draw a sheet of random avatars (with the look preset's style and keys, if any)."""
+        self.start_recipe("avatar", None, self.look_preset, sheet=self.count_spin.value(),
+                          seed=self.seed_spin.value(), then=with_pixels)  # fmt: skip
+        self.status.show_info(f"Drawing {self.count_spin.value()} random avatars…")
 
-    def _pull_progress(self) -> None:
-        fraction = self.runner.take_latest()
-        if fraction is not None:
-            self.status.set_fraction(fraction)
+    def _apply_progress(self, progress) -> None:
+        """A sheet's progress (:class:`engines.som.avatar.SheetProgress`)."""
+        self.status.set_fraction(progress.fraction)
 
-    def _on_result(self, pictures) -> None:
-        single, sheet = pictures
-        self._show_avatar(single)
+    def _on_result(self, drawn) -> None:
+        sheet, pixels = drawn
         self.sheet = sheet
-        self.sheet_view.set_array(sheet.pixels)
+        self.sheet_view.set_array(pixels)
         self.sheet_view.title.setText(sheet.caption)
         self.status.set_fraction(1.0)
         self.status.show_info(f"Drew {sheet.caption} in {self.elapsed():.2f} s.")
@@ -285,21 +227,16 @@ class AvatarsTab(JobTab):
             self.export(target, path)
 
     def export(self, target: str, path: str | Path) -> Path | None:
-        """Write the avatar or the sheet (``target``) to ``path`` (.png or .svg)."""
-        from engines.art import write_png, write_svg
+        """Write the avatar or the sheet (``target``) to ``path`` (.png or .svg) as
+        ``gasworks avatar`` does."""
+        from engines.som.avatar import export_avatar
 
-        picture: Picture | None = getattr(self, target)
-        path = Path(path)
-        if picture is None:
+        avatar = getattr(self, target)
+        if avatar is None:
             self.show_error(f"No {target} yet: draw it first.")
             return None
         try:
-            if path.suffix.lower() == ".png":
-                written = write_png(picture.drawing, path, picture.style)
-            elif path.suffix.lower() == ".svg":
-                written = write_svg(picture.drawing, path, picture.style, title=picture.caption)
-            else:
-                raise ValueError(f"{path}: the file must end in .png or .svg")
+            written = export_avatar(avatar, path)
         except (GasworksError, ValueError, OSError) as exc:
             self.report(exc)
             return None

@@ -1,13 +1,14 @@
 """The Logos tab: text in a font → the seed's SOFM logo, trained live.
 
-The recipe is :mod:`engines.som.logo`: the text's ink becomes about 20,000 points in a
-540 x 220 box, a (2, 1000) grid laid along a sine wave over it is trained, and the
-grid's rows and columns are the logo. The live view draws the grid after every epoch.
+The recipe is :func:`engines.som.logo.logo_recipe` (what ``gasworks logo`` runs): the
+text's ink becomes about 20,000 points in a 540 x 220 box, a (2, 1000) grid laid along a
+sine wave over it is trained, and the grid's rows and columns are the logo. The live view
+draws the map's snapshots; export is :func:`engines.som.logo.export_logo`, so a file
+saved here has the bytes the command writes for the same preset and seed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,13 @@ from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path
 from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
 from app.gui.widgets.panels import export_buttons, side_panel
-from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
-from app.gui.workers import TEXT_RATE, Control, run_engine
+from app.gui.workers import TEXT_RATE, Control
 from engines.art import ArtStyle
 from engines.errors import GasworksError
-from engines.presets import Preset, validate_preset
+from engines.options import bounds
+from engines.presets import Preset, TextParams, validate_preset
 
 TITLE = "Logos"
 DEFAULT_PRESET = "logo"
@@ -48,44 +50,6 @@ FONT_FILTER = "Fonts (*.ttf *.otf);;All files (*)"
 def accepts_preset(table: dict[str, Any]) -> bool:
     """Logo presets: SOFM presets that draw a text."""
     return table.get("engine") == "som" and bool((table.get("text") or {}).get("text"))
-
-
-@dataclass(frozen=True)
-class LogoFrame:
-    snapshot: Any
-    fraction: float
-
-
-@dataclass(frozen=True)
-class LogoResult:
-    text: str
-    snapshot: Any
-    n_points: int
-    seconds: float
-
-
-def logo_job(control, text: str, preset: Preset, epochs: int):
-    """Render the text, lay the sine grid over it and train, yielding :class:`LogoFrame`."""
-    import time
-
-    from engines.som import SOFM
-    from engines.som.logo import sine_weights, text_points
-
-    t = preset.text
-    points = text_points(text, font=t.font, size=t.size, padding=t.padding,
-                         pipeline=preset.pipeline)  # fmt: skip
-    control.checkpoint()
-    params = preset.engine_params
-    if len(params.features_grid) != 2:
-        raise ValueError(
-            f"a logo needs a 2-D features_grid such as 2, 1000; got {list(params.features_grid)}"
-        )
-    params = params.model_copy(update={"epochs": epochs})
-    som = SOFM(params, 2, weights=sine_weights(points, params.grid_shape), data=points,
-               seed=preset.seed)  # fmt: skip
-    start = time.perf_counter()
-    snapshot = yield from run_engine(control, som, epochs, report=LogoFrame)
-    return LogoResult(text, snapshot, int(points.shape[0]), time.perf_counter() - start)
 
 
 def bundled_fonts() -> list[Path]:
@@ -102,8 +66,8 @@ class LogosTab(JobTab):
         super().__init__(parent)
         self.preset_name = DEFAULT_PRESET
         self.base_preset: Preset | None = None
-        self.result: LogoResult | None = None
-        self.last_frame: LogoFrame | None = None
+        self.result = None  # the Logo of the last finished run
+        self.last_frame = None  # the last snapshot drawn
         self.pump = FramePump(self.runner, self._apply_frame)
         self.runner.result.connect(self._on_result)
         self.build_in_steps(self._build(), staged)
@@ -129,12 +93,11 @@ class LogosTab(JobTab):
         font_row.addWidget(self.font_combo, 1)
         font_row.addWidget(self.font_button)
         self.size_spin = QSpinBox()
-        self.size_spin.setRange(4, 2000)
+        self.size_spin.setRange(*bounds(TextParams, "size"))
         self.size_spin.setToolTip("First font size tried (the recipe aims at ~20,000 points)")
         self.epochs_spin = QSpinBox()
-        self.epochs_spin.setRange(1, 100_000)
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 2**31 - 1)
+        self.epochs_spin.setRange(*bounds(Preset, "epochs"))
+        self.seed_spin = seed_box()
         form.addRow("text", self.text_edit)
         form.addRow("font", font_row)
         form.addRow("size", self.size_spin)
@@ -229,9 +192,16 @@ class LogosTab(JobTab):
             "pipeline": base.pipeline.model_dump() if base else {},
             "text": text,
             "engine_params": engine_params,
-            "style": self.style_form.values(),
+            "style": self._style_table(),
         }
         return validate_preset(table, origin="the Logos tab's settings")
+
+    def _style_table(self) -> dict[str, Any]:
+        """The style the form shows, over the preset's (keys the form lacks are kept)."""
+        base = self.base_preset
+        style = base.style.model_dump() if base and base.style else {}
+        style.update(self.style_form.values())
+        return style
 
     def _ask_font(self) -> None:
         path = ask_open_path(self, "Choose a font", FONT_FILTER)
@@ -258,37 +228,33 @@ class LogosTab(JobTab):
         style = preset.style or ArtStyle()
         self.view.set_colours(style.line_color, style.background)
         self.view.set_bounds((0.0, 0.0, *BOX))
-        self.start_job(logo_job, text, preset, self.epochs_spin.value())
+        self.start_recipe("logo", text, preset)
         self.status.show_info(f"Training the logo of {text!r}…")
 
-    def _apply_frame(self, frame: LogoFrame) -> None:
-        self.last_frame = frame
-        snap = frame.snapshot
+    def _apply_frame(self, snap) -> None:
+        """Draw a map snapshot (:class:`engines.som.SOFMSnapshot`)."""
+        self.last_frame = snap
         self.view.show_polylines(grid_polylines(snap.grid_weights))
-        self.view.show_errors(snap.errors)
-        if self.text_clock.due() or frame.fraction >= 1.0:
-            self.stats_label.setText(f"epoch {snap.epoch}")
-            self.status.set_fraction(frame.fraction)
+        self.view.show_errors(snap.error_history)
+        if self.text_clock.due() or snap.fraction >= 1.0:
+            self.stats_label.setText(f"epoch {snap.iteration} of {snap.budget or snap.iteration}")
+            self.status.set_fraction(snap.fraction)
 
-    def _on_result(self, result: LogoResult) -> None:
+    def _on_result(self, result) -> None:
+        """Show a finished :class:`engines.som.logo.Logo`."""
         self.result = result
-        self.view.show_errors(result.snapshot.errors, force=True)
-        self._apply_frame(LogoFrame(result.snapshot, 1.0))
-        snap = result.snapshot
-        units = snap.weights.shape[0] * snap.weights.shape[1]
+        self.view.show_errors(result.snapshot.error_history, force=True)
+        self._apply_frame(result.snapshot)
+        self.status.set_fraction(1.0)
+        figures = result.figures()
         self.status.show_info(
-            f"Done: {result.text!r}, {result.n_points:,} points, {units:,} units, "
-            f"{snap.epoch} epochs in {result.seconds:.2f} s."
+            f"Done: {result.text!r}, {figures['points']:,} points, {figures['units']:,} units, "
+            f"{figures['epochs']} epochs in {result.seconds:.2f} s."
         )
 
     # ------------------------------------------------------------------ export
-    def _snapshot(self):
-        if self.result is not None:
-            return self.result.snapshot
-        return self.last_frame.snapshot if self.last_frame is not None else None
-
     def _ask_export(self, fmt: str) -> None:
-        if self._snapshot() is None:
+        if self.result is None:
             self.show_error("Nothing to export yet: train the logo first.")
             return
         stem = "".join(c if c.isalnum() else "-" for c in self.text_edit.text())[:40] or "logo"
@@ -298,23 +264,16 @@ class LogosTab(JobTab):
             self.export(path)
 
     def export(self, path: str | Path) -> Path | None:
-        from engines.art import write_png, write_svg
-        from engines.som.logo import logo_drawing
+        """Write the last logo to ``path`` (.svg or .png) as ``gasworks logo`` does, in the
+        style the form shows now."""
+        from engines.som.logo import export_logo
 
-        path = Path(path)
-        snapshot = self._snapshot()
-        if snapshot is None:
+        if self.result is None:
             self.show_error("Nothing to export yet: train the logo first.")
             return None
         try:
-            style = ArtStyle.model_validate(self.style_form.values())
-            drawing = logo_drawing(snapshot.grid_weights, style)
-            if path.suffix.lower() == ".png":
-                written = write_png(drawing, path, style)
-            elif path.suffix.lower() == ".svg":
-                written = write_svg(drawing, path, style, title=self.text_edit.text())
-            else:
-                raise ValueError(f"{path}: the file must end in .png or .svg")
+            style = ArtStyle.model_validate(self._style_table())
+            written = export_logo(self.result, path, style=style)
         except (GasworksError, ValueError, OSError) as exc:
             self.report(exc)
             return None

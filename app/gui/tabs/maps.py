@@ -1,10 +1,11 @@
 """The Maps tab: a data set (bundled, or a CSV/NPY file) → a trained SOFM, seen as it learns.
 
-Views (the recipe's :mod:`engines.som.maps`): the U-matrix heat map (rect or hexagon
-cells), the expanded U-matrix, both with a marker of each class on its samples' winning
-units; the grid or the units over 2-D data; the digit images on the map. The heat map and
-the grid are redrawn live while the map trains; exports use the same writers as
-``gasworks map``.
+The recipe is :func:`engines.som.maps.map_recipe` (what ``gasworks map`` runs). Views: the
+U-matrix heat map (rect or hexagon cells), the expanded U-matrix, both with a marker of
+each class on its samples' winning units; the grid or the units over 2-D data; the digit
+images on the map. The heat map and the grid are redrawn live while the map trains; export
+is :func:`engines.som.maps.export_map`, so a file saved here has the bytes the command
+writes for the same preset and seed.
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path, remember_file
 from app.gui.widgets.live import FramePump, polylines_xy
 from app.gui.widgets.panels import export_buttons, sample_combo, side_panel
-from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
-from app.gui.workers import TEXT_RATE, Control, run_engine
+from app.gui.workers import TEXT_RATE, Control
 from engines.art import ArtStyle
 from engines.errors import GasworksError
+from engines.options import bounds
 from engines.presets import Preset, validate_preset
 
 TITLE = "Maps"
@@ -46,7 +48,6 @@ DATA_FILTER = "Feature matrices (*.csv *.npy);;All files (*)"
 SOFM_FIELDS = ("features_grid", "grid_type", "toroidal", "learning_radius", "reduce_radius_after",
                "std", "reduce_std_after", "step", "reduce_step_after", "distance", "weight_init",
                "training", "shuffle_data")  # fmt: skip
-VIEWS = ("auto", "umatrix", "expanded", "grid", "units", "digits")
 #: Class markers of the heat maps (pyqtgraph symbols), in the class colours of the recipe.
 MARKER_SYMBOLS = ("o", "s", "t", "d", "+", "x", "star")
 HEX_CELL = 1.12
@@ -54,91 +55,42 @@ HEX_CELL = 1.12
 
 def accepts_preset(table: dict[str, Any]) -> bool:
     """Map presets: SOFM presets with a map table or a map data set as input."""
+    from engines.som.maps import SAMPLE_PREFIX, SAMPLES
+
     if table.get("engine") != "som":
         return False
     params = table.get("engine_params") or {}
     source = str(table.get("input") or "")
-    return "map" in params or source.endswith((".csv", ".npy")) or source in (
-        "sample:iris", "sample:breast_cancer", "sample:digits", "sample:moons", "sample:disc",
-    )  # fmt: skip
+    samples = {SAMPLE_PREFIX + name for name in SAMPLES}
+    return "map" in params or source.endswith((".csv", ".npy")) or source in samples
 
 
 @dataclass(frozen=True)
 class MapFrame:
+    """One live frame: the map's snapshot, the heat map its view shows (None for views
+    drawn over the data), the data and the view."""
+
     snapshot: Any
-    fraction: float
-    u_matrix: np.ndarray | None
+    values: np.ndarray | None
     data: Any
+    view: str
 
 
-def map_job(control, source: str, preset: Preset, epochs: int, view: str):
-    """Load the data, train the map, measure it; yields :class:`MapFrame`."""
-    import time
+class LiveMap:
+    """Makes the live frames of one run, in the worker thread: the recipe hands it the data
+    and the resolved view once loaded (``loaded``), then each snapshot due (``__call__``)."""
 
-    from engines.som import SOFM, metrics
-    from engines.som.maps import MapResult, check_fits, load_map_data, resolve_view
+    def __init__(self):
+        self.data = None
+        self.view = "auto"
 
-    params = preset.engine_params
-    data = load_map_data(source, params.map, seed=preset.seed)
-    view = resolve_view(view, data)
-    check_fits(data, params)
-    params = params.model_copy(update={"epochs": epochs})
-    som = SOFM(params, data.features.shape[1], data=data.features, seed=preset.seed)
-    heat = view not in ("grid", "units")
+    def loaded(self, data, view: str) -> None:
+        self.data, self.view = data, view
 
-    def frame(snap, fraction):
-        u = None
-        if heat:
-            u = metrics.u_matrix(snap.grid_weights, params.grid_type, params.toroidal,
-                                 expanded=view == "expanded")  # fmt: skip
-        return MapFrame(snap, fraction, u, data)
+    def __call__(self, snapshot) -> MapFrame:
+        from engines.som.maps import live_values
 
-    start = time.perf_counter()
-    snapshot = yield from run_engine(control, som, epochs, report=frame)
-    seconds = time.perf_counter() - start
-    x = data.features
-    result = MapResult(
-        data=data, params=params, snapshot=snapshot, winners=som.winners(x),
-        u_matrix=som.u_matrix(), quantization_error=som.quantization_error(x),
-        topographic_error=som.topographic_error(x), seconds=seconds,
-    )  # fmt: skip
-    return result, view
-
-
-def expanded_u_matrix(result) -> np.ndarray:
-    from engines.som import metrics
-
-    return metrics.u_matrix(result.snapshot.grid_weights, result.params.grid_type,
-                            result.params.toroidal, expanded=True)  # fmt: skip
-
-
-def write_map(result, view: str, path: Path, style: ArtStyle) -> Path:
-    """Write a trained map's view to ``path`` (.png or .svg), as ``gasworks map`` does."""
-    from engines.art import write_png, write_svg
-    from engines.som import maps, plots
-
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise ValueError(f"{path}: the file must end in .png or .svg")
-    if view in ("grid", "units"):
-        drawing = maps.map_drawing(result, view, style)
-        if path.suffix.lower() == ".svg":
-            return write_svg(drawing, path, style)
-        return write_png(drawing, path, style)
-    if view == "digits":
-        return plots.write_mosaic(path, maps.digits_mosaic(result))
-    expanded = view == "expanded"
-    values = expanded_u_matrix(result) if expanded else result.u_matrix
-    markers = None
-    if result.data.labels is not None:
-        cols = result.params.grid_shape[1]
-        rows_, cols_ = (r * (2 if expanded else 1) for r in divmod(result.winners, cols))
-        markers = list(zip(rows_.tolist(), cols_.tolist(), result.data.labels.tolist(),
-                           strict=True))  # fmt: skip
-    title = ("Expanded U-matrix" if expanded else "U-matrix") + f" of {result.data.source}"
-    return plots.write_heatmap(
-        path, values, grid_type="rect" if expanded else result.params.grid_type,
-        markers=markers, label_names=result.data.label_names, title=title,
-    )  # fmt: skip
+        return MapFrame(snapshot, live_values(snapshot, self.view), self.data, self.view)
 
 
 class MapView(QWidget):
@@ -190,19 +142,19 @@ class MapView(QWidget):
         self.plot.invertY(True)
         self.frames += 1
 
-    def show_markers(self, winners_rc: np.ndarray, labels: np.ndarray, grid_type: str,
+    def show_markers(self, markers: list[tuple[int, int, int]], grid_type: str,
                      grid_shape: tuple[int, int]) -> None:  # fmt: skip
+        """A marker of class k on cell (row, col) for each (row, col, k) of ``markers``."""
         from engines.som.grid import unit_positions
         from engines.som.maps import CLASS_COLOURS
 
-        key = (winners_rc.tobytes(), labels.tobytes())
+        seen = sorted(set(markers))
+        key = (tuple(seen), grid_type, tuple(grid_shape))
         if key == self._marker_key:
             return
         self._marker_key = key
         pos = unit_positions(grid_shape, grid_type)
         cols = grid_shape[1]
-        seen = sorted({(int(r), int(c), int(k)) for (r, c), k in zip(winners_rc, labels,
-                                                                       strict=True)})  # fmt: skip
         spots = [{"pos": pos[r * cols + c], "symbol": MARKER_SYMBOLS[k % len(MARKER_SYMBOLS)],
                   "size": 0.55, "brush": None,
                   "pen": pg.mkPen(CLASS_COLOURS[k % len(CLASS_COLOURS)], width=2)}
@@ -297,9 +249,8 @@ class MapsTab(JobTab):
         map_layout = QVBoxLayout(map_box)
         top = QFormLayout()
         self.epochs_spin = QSpinBox()
-        self.epochs_spin.setRange(1, 100_000)
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 2**31 - 1)
+        self.epochs_spin.setRange(*bounds(Preset, "epochs"))
+        self.seed_spin = seed_box()
         top.addRow("epochs", self.epochs_spin)
         top.addRow("seed", self.seed_spin)
         map_layout.addLayout(top)
@@ -412,17 +363,17 @@ class MapsTab(JobTab):
         self.legend.clear()
         self._labels_shown = False
         self.view_name = preset.engine_params.map.view
-        self.start_job(map_job, self.source, preset, self.epochs_spin.value(), self.view_name)
+        live = LiveMap()
+        self.start_recipe("map", self.source, preset, frame=live, loaded=live.loaded)
         self.status.show_info(f"Training a map of {self.source}…")
 
     def _apply_frame(self, frame: MapFrame) -> None:
+        from engines.som.maps import heat_grid_type
+
         self.last_frame = frame
         snap = frame.snapshot
-        if frame.u_matrix is not None:
-            grid_type = (
-                "rect" if frame.u_matrix.shape != snap.grid_weights.shape[:2] else (snap.grid_type)
-            )
-            self.view.show_heat(frame.u_matrix, grid_type)
+        if frame.values is not None:
+            self.view.show_heat(frame.values, heat_grid_type(snap.grid_type, frame.view))
         else:
             if not self._labels_shown:
                 self.view.show_scatter(frame.data.features, frame.data.labels)
@@ -430,34 +381,39 @@ class MapsTab(JobTab):
             self.view.show_units(snap.grid_weights, snap.grid_type, lines=True)
             self.view.plot.autoRange()
         if self.text_clock.due():
-            error = f", error {snap.errors[-1]:.4g}" if snap.errors else ""
-            self.stats_label.setText(f"epoch {snap.epoch}{error}")
-            self.status.set_fraction(frame.fraction)
+            error = f", error {snap.error:.4g}" if len(snap.error_history) else ""
+            self.stats_label.setText(f"epoch {snap.iteration} of {snap.budget}{error}")
+            self.status.set_fraction(snap.fraction)
 
-    def _on_result(self, payload) -> None:
-        result, view = payload
-        self.result, self.view_name = result, view
+    def _on_result(self, result) -> None:
+        """Show a finished :class:`engines.som.maps.MapResult` in its view."""
+        self.result, self.view_name = result, result.view
         self.show_result()
-        data = result.data
-        n, d = data.features.shape
+        f = result.figures()
         self.stats_label.setText(
-            f"{n:,} samples x {d} features on {result.params.n_units} units, "
-            f"{result.snapshot.epoch} epochs"
+            f"{f['samples']:,} samples x {f['features']} features on {f['units']} units, "
+            f"{f['epochs']} epochs"
         )
         self.status.set_fraction(1.0)
         self.status.show_info(
             f"Done in {result.seconds:.2f} s: quantization error "
-            f"{result.quantization_error:.4g}, topographic error "
-            f"{result.topographic_error:.3f} ({view} view)."
+            f"{f['quantization_error']:.4g}, topographic error "
+            f"{f['topographic_error']:.3f} ({result.view} view)."
         )
 
     def show_result(self) -> None:
-        from engines.som.maps import digits_mosaic
+        from engines.som.maps import (
+            DATA_VIEWS,
+            class_markers,
+            digits_mosaic,
+            heat_grid_type,
+            u_matrix_of,
+        )
 
         result, view = self.result, self.view_name
         self.view.clear()
         params = result.params
-        if view in ("grid", "units"):
+        if view in DATA_VIEWS:
             self.view.show_scatter(result.data.features, result.data.labels)
             self.view.show_units(result.snapshot.grid_weights, params.grid_type,
                                  lines=view == "grid")  # fmt: skip
@@ -465,14 +421,12 @@ class MapsTab(JobTab):
             self.view.show_mosaic(digits_mosaic(result))
         else:
             expanded = view == "expanded"
-            values = expanded_u_matrix(result) if expanded else result.u_matrix
-            grid_type = "rect" if expanded else params.grid_type
+            values = u_matrix_of(result.snapshot, expanded=True) if expanded else result.u_matrix
+            grid_type = heat_grid_type(params.grid_type, view)
             self.view.show_heat(values, grid_type)
-            if result.data.labels is not None:
-                rc = np.stack(divmod(result.winners, params.grid_shape[1]), axis=1)
-                if expanded:
-                    rc = rc * 2
-                self.view.show_markers(rc, result.data.labels, grid_type, values.shape)
+            markers = class_markers(result, view)
+            if markers is not None:
+                self.view.show_markers(markers, grid_type, values.shape)
         self.view.plot.autoRange()
         self.legend.setText(self._legend(result, view))
 
@@ -505,16 +459,14 @@ class MapsTab(JobTab):
             self.export(path)
 
     def export(self, path: str | Path) -> Path | None:
+        """Write the trained map's view to ``path`` (.png or .svg) as ``gasworks map`` does."""
+        from engines.som.maps import export_map
+
         if self.result is None:
             self.show_error("Nothing to export yet: train the map first.")
             return None
         try:
-            style = (
-                self.base_preset.style
-                if self.base_preset and self.base_preset.style
-                else (ArtStyle())
-            )
-            written = write_map(self.result, self.view_name, Path(path), style)
+            written = export_map(self.result, path)
         except (GasworksError, ValueError, OSError) as exc:
             self.report(exc)
             return None

@@ -1,12 +1,16 @@
-"""Avatars tab: a name → its avatar as typed; a sheet (cancellable); looks; export."""
+"""Avatars tab: a name → its avatar as typed; a sheet (cancellable); looks; export; the same
+files as ``gasworks avatar``."""
 
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
+from app.cli import main
 from app.gui.tabs.avatars import AvatarsTab
-from engines.som.avatar import look_for_name
+from engines.som.avatar import MAX_SHEET, look_for_name
+from engines.validation import SEED_MAX
 from tests.app.gui.conftest import wait_idle
 
 
@@ -38,8 +42,9 @@ def test_sheet_and_cancel(tab, qtbot, tmp_path):
     assert tab.sheet.caption == "4 random avatars, seed 0"
     assert len(tab.sheet.drawing.layers) == 4
     with Image.open(tab.export("sheet", tmp_path / "sheet.png")) as image:
-        assert image.width == 960
-    tab.count_spin.setValue(400)
+        assert image.width == 480  # the avatar style's width, as gasworks avatar --sheet
+    assert tab.count_spin.maximum() == MAX_SHEET
+    tab.count_spin.setValue(MAX_SHEET)
     tab.run_default()
     tab.cancel()
     assert not tab.busy and tab.runner.wait_idle(1.0)
@@ -60,3 +65,40 @@ def test_look_presets(tab, qtbot, tmp_path):
     tab.name_edit.setText("   ")
     qtbot.waitUntil(lambda: tab.status.is_error, timeout=5000)
     assert "name" in tab.status.text()
+
+
+def cli(*args: str) -> None:
+    result = CliRunner().invoke(main, ["avatar", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("look", [None, "avatar-star"])
+def test_the_studio_writes_what_the_command_line_writes(tab, qtbot, tmp_path, look):
+    """Same name and look: the tab's avatar SVG and PNG are the bytes gasworks avatar writes."""
+    preset = ["-p", look] if look else []
+    for fmt in ("svg", "png"):
+        cli("Grace Hopper", *preset, "-o", str(tmp_path / f"cli.{fmt}"))
+    with qtbot.waitSignal(tab.typing.result, timeout=20_000):
+        tab.name_edit.setText("Grace Hopper")  # drawn once typing pauses
+        if look:
+            assert tab.presets.select(look)  # drawn at once, with the look
+    assert tab.avatar.look.name == "Grace Hopper" and tab.settle()
+    for fmt in ("svg", "png"):
+        studio = tab.export("avatar", tmp_path / f"studio.{fmt}")
+        assert studio.read_bytes() == (tmp_path / f"cli.{fmt}").read_bytes(), fmt
+
+
+def test_the_studio_sheet_is_the_command_line_sheet(tab, qtbot, tmp_path):
+    cli("--sheet", "5", "--seed", "3", "-o", str(tmp_path / "cli.svg"))
+    tab.count_spin.setValue(5)
+    tab.seed_spin.setValue(3)
+    with qtbot.waitSignal(tab.runner.result, timeout=20_000):
+        tab.run_default()
+    assert tab.sheet.caption == "5 random avatars, seed 3"
+    studio = tab.export("sheet", tmp_path / "studio.svg")
+    assert studio.read_bytes() == (tmp_path / "cli.svg").read_bytes()
+
+
+def test_seed_box_reaches_the_seed_range(tab):
+    tab.seed_spin.setValue(SEED_MAX)
+    assert tab.current_preset().seed == SEED_MAX
