@@ -48,6 +48,10 @@ TITLE = "Memory"
 MASK, GONE = "•", "·"
 DEFAULT_TRIALS = 100_000
 DEFAULT_ASYNC = 3000
+#: The digits' async updates (as ``gasworks hopfield demo``) and the characters a broken
+#: password keeps.
+DIGIT_UPDATES = 400
+KEEP_FIRST = 8
 #: The export buttons: what is written, the file name offered and its filter.
 EXPORTS = {
     "digits": ("digits.png", "PNG image (*.png)"),
@@ -137,6 +141,26 @@ def demo_job(control, seed: int, budget: int, mc_params, mc_seed: int):
     return ("demo", recall, result)
 
 
+def int_spin(model, field: str, value: int | None = None) -> QSpinBox:
+    """A spin box with the range of ``model.field`` and its default (or ``value``)."""
+    from engines.options import bounds, default
+
+    spin = QSpinBox()
+    spin.setRange(*bounds(model, field))
+    spin.setValue(default(model, field) if value is None else value)
+    return spin
+
+
+def choice_combo(model, field: str, value: str | None = None) -> QComboBox:
+    """A combo box of the choices of ``model.field``, showing its default (or ``value``)."""
+    from engines.options import choices, default
+
+    combo = QComboBox()
+    combo.addItems(list(choices(model, field)))
+    combo.setCurrentText(default(model, field) if value is None else value)
+    return combo
+
+
 def pattern_image(state: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """A pattern as pixels: on dark, off light."""
     return np.where(np.asarray(state).reshape(shape) > 0, 20, 235).astype(np.uint8)
@@ -180,7 +204,12 @@ class MemoryTab(JobTab):
     def _build(self):
         """The tab's parts, one per ``yield``: the controls, the digits and the Hinton
         diagram, the energy plot, the Monte Carlo plot."""
-        from engines.hopfield import CASE_NAMES
+        from engines.hopfield import (
+            CASE_NAMES,
+            HopfieldParams,
+            MonteCarloParams,
+            PasswordParams,
+        )
 
         controls = QWidget()
         side = QVBoxLayout(controls)
@@ -190,31 +219,23 @@ class MemoryTab(JobTab):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText("never saved, logged or exported")
-        self.noise_spin = QSpinBox()
-        self.noise_spin.setRange(1, 1000)
-        self.noise_spin.setValue(5)
-        self.length_spin = QSpinBox()
-        self.length_spin.setRange(1, 256)
-        self.length_spin.setValue(30)
+        self.noise_spin = int_spin(PasswordParams, "noise_level")
+        self.length_spin = int_spin(PasswordParams, "max_length")
         self.store_button = QPushButton("Store")
         self.store_button.clicked.connect(self.store)
         pw.addRow("password", self.password_edit)
         pw.addRow("noise rows", self.noise_spin)
         pw.addRow("max length", self.length_spin)
         pw.addRow(self.store_button)
-        self.keep_spin = QSpinBox()
-        self.keep_spin.setRange(0, 256)
-        self.keep_spin.setValue(8)
+        self.keep_spin = int_spin(PasswordParams, "max_length", KEEP_FIRST)
+        self.keep_spin.setMinimum(0)
         self.break_button = QPushButton("Break")
         self.break_button.clicked.connect(self.break_it)
         self.broken_label = QLabel()
         pw.addRow("keep first", self.keep_spin)
         pw.addRow(self.break_button, self.broken_label)
-        self.mode_combo = QComboBox()
-        self.mode_combo.addItems(["async", "sync", "converge"])
-        self.async_spin = QSpinBox()
-        self.async_spin.setRange(1, 1_000_000)
-        self.async_spin.setValue(DEFAULT_ASYNC)
+        self.mode_combo = choice_combo(HopfieldParams, "mode", "async")
+        self.async_spin = int_spin(HopfieldParams, "n_times", DEFAULT_ASYNC)
         self.async_spin.setToolTip("Single-neuron updates of an asynchronous recall")
         self.recover_button = QPushButton("Recover")
         self.recover_button.clicked.connect(self.recover)
@@ -236,9 +257,7 @@ class MemoryTab(JobTab):
         dg = QFormLayout(digits_box)
         self.digit_seed_spin = seed_box()
         self.digit_seed_spin.setValue(1)
-        self.digit_updates_spin = QSpinBox()
-        self.digit_updates_spin.setRange(1, 100_000)
-        self.digit_updates_spin.setValue(400)
+        self.digit_updates_spin = int_spin(HopfieldParams, "n_times", DIGIT_UPDATES)
         self.digits_button = QPushButton("Recall the top half of 2")
         self.digits_button.clicked.connect(self.recall_digits)
         dg.addRow("seed", self.digit_seed_spin)
@@ -248,13 +267,9 @@ class MemoryTab(JobTab):
 
         mc_box = QGroupBox("Monte Carlo")
         mc = QFormLayout(mc_box)
-        self.trials_spin = QSpinBox()
-        self.trials_spin.setRange(1, 10_000_000)
-        self.trials_spin.setValue(DEFAULT_TRIALS)
-        self.cut_combo = QComboBox()
-        self.cut_combo.addItems(["left", "right", "random", "remove"])
-        self.recall_combo = QComboBox()
-        self.recall_combo.addItems(["sync", "converge"])
+        self.trials_spin = int_spin(MonteCarloParams, "trials", DEFAULT_TRIALS)
+        self.cut_combo = choice_combo(MonteCarloParams, "cut")
+        self.recall_combo = choice_combo(MonteCarloParams, "recall")
         self.mc_seed_spin = seed_box()
         self.mc_button = QPushButton("Run the Monte Carlo")
         self.mc_button.clicked.connect(self.run_montecarlo)
@@ -525,8 +540,7 @@ class MemoryTab(JobTab):
         self._show_bars(result.fails, result.trials)
         self.status.show_info(
             f"Monte Carlo: {result.trials:,} trials from seed {result.seed}, in "
-            f"{result.seconds:.2f} s (gasworks hopfield montecarlo --trials {result.trials} "
-            f"--seed {result.seed} gives the same)."
+            f"{result.seconds:.2f} s."
         )
 
     # ------------------------------------------------------------------ export

@@ -90,6 +90,22 @@ def test_digits_recall_is_the_commands_and_exports(tab, qtbot, tmp_path):
         assert image.format == "PNG" and image.width > 600
 
 
+def test_choices_and_limits_come_from_the_params_types(tab):
+    from engines.hopfield import HopfieldParams, MonteCarloParams, PasswordParams
+    from engines.options import bounds, choices
+
+    combos = {tab.mode_combo: (HopfieldParams, "mode"), tab.cut_combo: (MonteCarloParams, "cut"),
+              tab.recall_combo: (MonteCarloParams, "recall")}  # fmt: skip
+    for combo, (model, field) in combos.items():
+        items = tuple(combo.itemText(i) for i in range(combo.count()))
+        assert items == choices(model, field)
+    spins = {tab.noise_spin: (PasswordParams, "noise_level"),
+             tab.async_spin: (HopfieldParams, "n_times"),
+             tab.trials_spin: (MonteCarloParams, "trials")}  # fmt: skip
+    for spin, (model, field) in spins.items():
+        assert (spin.minimum(), spin.maximum()) == bounds(model, field)
+
+
 def test_seed_boxes_reach_the_largest_seed(tab, qtbot):
     for box in (tab.digit_seed_spin, tab.mc_seed_spin):
         box.setValue(SEED_MAX)
