@@ -146,6 +146,7 @@ def alias_option(
     type: Any = None,
     deprecated: bool = True,
     help: str | None = None,
+    metavar: str | None = None,
 ) -> Callable:
     """Another spelling ``old`` of the option whose parameter is ``dest``.
 
@@ -168,7 +169,7 @@ def alias_option(
     name = "alias_" + old.lstrip("-").replace("-", "_")
     return click.option(
         old, name, type=type, default=None, expose_value=False, hidden=deprecated,
-        callback=callback, help=help,
+        callback=callback, help=help, metavar=metavar,
     )  # fmt: skip
 
 
@@ -194,9 +195,12 @@ def output_option(
     required: bool = False,
     metavar: str = "FILE",
     old: Sequence[str] = (),
+    dir_okay: bool = False,
 ) -> Callable:
-    """``-o/--output FILE``: the one file a command writes; ``old`` spellings are aliases."""
-    path = click.Path(dir_okay=False, path_type=Path)
+    """``-o/--output FILE``: the one file a command writes; ``old`` spellings are aliases.
+
+    ``dir_okay`` lets the command itself say what is wrong with a folder given."""
+    path = click.Path(dir_okay=dir_okay, path_type=Path)
     option = click.option(
         "-o", "--output", dest, cls=_Fed, type=path, default=None, required=required,
         metavar=metavar, help=help,
@@ -228,7 +232,8 @@ def one_or_many(many: str, help: str, *, dest: str = "output") -> Callable:
     """``-o/--output FILE`` for one file and ``--out-dir DIR`` when the option ``many`` asks
     for several, both feeding the parameter ``dest``.
 
-    Put it above an :func:`output_option`. ``--out-dir`` without ``many`` is a usage error;
+    Put it above an :func:`output_option` that is not ``required`` (one of the two is, and
+    this checks it). ``--out-dir`` without ``many`` is a usage error;
     ``-o DIR`` with ``many`` (the old spelling) still works, with a deprecation notice.
     """
 
@@ -238,6 +243,8 @@ def one_or_many(many: str, help: str, *, dest: str = "output") -> Callable:
             ctx = click.get_current_context()
             flag = _flags(next(p for p in ctx.command.params if p.name == many))
             via = given_as(dest)
+            if kwargs.get(dest) is None:
+                raise click.UsageError(f"give -o FILE (or --out-dir DIR with {flag})")
             if kwargs.get(many) is None and via == "--out-dir":
                 raise click.UsageError(f"--out-dir goes with {flag}; write one file with -o FILE")
             if kwargs.get(many) is not None and via is None and kwargs.get(dest) is not None:
@@ -246,7 +253,7 @@ def one_or_many(many: str, help: str, *, dest: str = "output") -> Callable:
 
         return alias_option(
             "--out-dir", dest, type=click.Path(file_okay=False, path_type=Path),
-            deprecated=False, help=help,
+            deprecated=False, help=help, metavar="DIR",
         )(checked)  # fmt: skip
 
     return decorate
@@ -278,10 +285,14 @@ def format_option(
             raise click.BadParameter(f"this command writes one format at a time, got {value!r}")
         return chosen[0] if single else chosen
 
-    text = help or ("Output format." if single else "Output formats, comma-separated.")
+    if single:
+        metavar, text = "|".join(formats), help or "Output format."
+    else:
+        metavar = "FORMAT[,FORMAT]"
+        text = f"{help or 'Output formats, comma-separated'}: {known}."
     return click.option(
-        "--format", dest, default=default, show_default=True, metavar="|".join(formats)
-        if single else "FORMAT[,FORMAT]", callback=parse, help=f"{text} ({known})",
+        "--format", dest, default=default, show_default=True, metavar=metavar, callback=parse,
+        help=text,
     )  # fmt: skip
 
 

@@ -14,10 +14,22 @@ import click
 from app.commands.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    check_samples,
+    choice_of,
+    data_samples,
     emit_json,
     fail_usage,
+    force_option,
+    format_option,
+    json_option,
+    one_or_many,
+    output_option,
     preset_options,
+    range_of,
+    seed_option,
 )
+from engines.presets import Preset, TextParams
+from engines.som.params import MapSettings
 
 OUTPUT_SUFFIXES = (".png", ".svg")
 
@@ -62,16 +74,15 @@ def _export(export, result, path: Path, force: bool, **options) -> Path:
 @click.command()
 @click.argument("text", required=False)
 @preset_options
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The logo: .svg or .png.")  # fmt: skip
+@output_option("The logo: .svg or .png.", required=True, dir_okay=True)
 @click.option("--font", default=None, metavar="FILE.ttf", help="TrueType/OpenType font.")
-@click.option("--size", type=click.IntRange(4, 2000), default=None,
+@click.option("--size", type=range_of(TextParams, "size"), default=None,
               help="First font size tried (the recipe aims at about 20,000 points).")  # fmt: skip
-@click.option("--epochs", type=click.IntRange(1, 100_000), default=None,
+@click.option("--epochs", type=range_of(Preset, "epochs"), default=None,
               help="Override the preset's epochs.")  # fmt: skip
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Override the seed.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@seed_option()
+@force_option("Overwrite an existing output.")
+@json_option()
 def logo(text, preset_name, overrides, output, font, size, epochs, seed, force, as_json):
     """Draw TEXT in the seed's SOFM logo style (default preset: logo)."""
     from engines.som.logo import export_logo, logo_recipe
@@ -101,8 +112,8 @@ def logo(text, preset_name, overrides, output, font, size, epochs, seed, force, 
 @click.command()
 @click.argument("name", required=False)
 @preset_options
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The avatar or sheet (.png or .svg); a folder with --names.")  # fmt: skip
+@output_option("The avatar or sheet: .png or .svg.", dir_okay=True)
+@one_or_many("names_file", "Folder for the avatars of --names, one file a name.")
 @click.option("--sheet", type=click.IntRange(1, 400), default=None, metavar="N",
               help="Draw N random avatars on one sheet.")  # fmt: skip
 @click.option(
@@ -110,14 +121,12 @@ def logo(text, preset_name, overrides, output, font, size, epochs, seed, force, 
     "names_file",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Render one avatar per line of this file into the -o folder.",
+    help="Render one avatar per line of this file into --out-dir.",
 )
-@click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png",
-              show_default=True, help="File format with --names.")  # fmt: skip
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
-              help="Seed of the random avatars of --sheet (default: the preset's).")  # fmt: skip
-@click.option("--force", is_flag=True, help="Overwrite existing outputs.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@format_option(("png", "svg"), "png", dest="fmt", single=True, help="File format with --names.")
+@seed_option("Seed of the random avatars of --sheet (default: the preset's).")
+@force_option("Overwrite existing outputs.")
+@json_option()
 def avatar(name, preset_name, overrides, output, sheet, names_file, fmt, seed, force, as_json):
     """Draw the SOFM avatar of NAME: the same name always gives the same picture.
 
@@ -215,23 +224,21 @@ def _parse_columns(text: str | None):
 
 
 @click.command(name="map")
-@click.argument("data", required=False, metavar="DATA")
+@click.argument("data", required=False, metavar="DATA", callback=check_samples(data_samples))
 @preset_options
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The picture: .png or .svg.")  # fmt: skip
-@click.option("--view", type=click.Choice(["auto", "umatrix", "expanded", "grid", "units",
-                                           "digits"]), default=None,
+@output_option("The picture: .png or .svg.", required=True, dir_okay=True)
+@click.option("--view", type=choice_of(MapSettings, "view"), default=None,
               help="What to draw (default: the preset's).")  # fmt: skip
 @click.option("--expanded", is_flag=True, help="The expanded U-matrix (same as --view expanded).")
 @click.option("--columns", default=None, metavar="I,J,...", callback=lambda c, p, v:
               _parse_columns(v), help="Feature columns to use (0-based).")  # fmt: skip
 @click.option("--labels", "label_column", type=int, default=None, metavar="COL",
               help="Column of a CSV/NPY holding class labels (-1 = last).")  # fmt: skip
-@click.option("--epochs", type=click.IntRange(1, 100_000), default=None,
+@click.option("--epochs", type=range_of(Preset, "epochs"), default=None,
               help="Override the preset's epochs.")  # fmt: skip
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Override the seed.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@seed_option()
+@force_option("Overwrite an existing output.")
+@json_option()
 def map_command(data, preset_name, overrides, output, view, expanded, columns, label_column,
                 epochs, seed, force, as_json):  # fmt: skip
     """Train a SOFM on DATA (.npy, .csv or sample:iris|breast_cancer|digits|moons|disc) and
