@@ -1,24 +1,41 @@
-"""Render many inputs with one art preset (any art engine): worker processes, progress,
-manifest, atomic output.
+"""Render many inputs with one art preset (any art engine): worker processes, manifest,
+resume, and a clean stop.
 
-One bad input never stops the others; finished outputs are skipped unless ``force``, so a
-re-run resumes; every file is written under a temporary name and renamed, so no partial
-output ever remains, even after Ctrl-C.
+- **Resume only when nothing changed.** The manifest (``OUT/manifest.json``) holds one
+  entry per (input, preset) with three hashes: the resolved parameters (the validated
+  preset with the effective seed and epochs), the input's content and the output options
+  (formats, plotter page). A re-run skips an input only when its entry is ``done``, the
+  three hashes match and its files exist; otherwise it renders it again and says why.
+- **The manifest says what is on disk.** It is rewritten atomically after each finished
+  input, entries in input order (a crash loses at most the inputs in flight). Files are
+  written under a temporary name and renamed, and a stop (Ctrl-C, TERM) is held off while
+  an input's files are written and reported, so an input is either fully written and
+  recorded or not written by this run at all.
+- **Workers never outlive the batch.** Each worker takes one job at a time over a pipe;
+  on Linux the kernel sends it TERM when the batch dies (``PR_SET_PDEATHSIG``; elsewhere a
+  thread watches the parent), and a stop terminates the workers, then collects what they
+  finished.
+- **One run per folder.** An advisory lock (``flock``) on the output folder refuses a
+  second run into it while one is writing there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import signal
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engines.art.plotter import PlotterOptions
-from engines.errors import display_name
+from engines.errors import GasworksError, display_name
 
 #: File endings treated as images when a folder is given; anything else is skipped.
 IMAGE_SUFFIXES = frozenset(
@@ -27,6 +44,16 @@ IMAGE_SUFFIXES = frozenset(
 )  # fmt: skip
 FORMATS = ("svg", "png")
 MANIFEST = "manifest.json"
+#: Preset fields that do not change what is drawn, left out of the parameter hash.
+UNHASHED_PRESET_FIELDS = ("description", "input")
+#: Longest wait for stopped workers to finish writing an input before they are killed.
+STOP_TIMEOUT = 30.0
+
+Entry = dict[str, Any]
+
+
+class FolderBusy(GasworksError):
+    """Another run holds the output folder's lock."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +67,7 @@ class Job:
     formats: tuple[str, ...]
     seed: int | None
     epochs: int | None
-    force: bool
+    force: bool = False
     plotter: PlotterOptions | None = None
 
     @property
@@ -56,9 +83,9 @@ class Job:
 
 @dataclass
 class BatchReport:
-    """What happened to every input, in input order."""
+    """What happened to every input of this run, in input order."""
 
-    entries: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     interrupted: bool = False
 
@@ -70,50 +97,238 @@ class BatchReport:
         return sum(e["status"] == status for e in self.entries)
 
 
-def expand_inputs(inputs: list[str]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-    """Files, folders (their image files, sorted) and ``sample:``/``text:`` inputs.
+# --------------------------------------------------------------------------- inputs
+
+
+def collect_inputs(inputs: list[str]) -> tuple[list[str | Entry], list[str]]:
+    """Files, folders (their image files, sorted) and ``sample:``/``text:`` inputs, in the
+    order given, each once.
 
     Returns
     -------
-    sources, notices, missing
-        The inputs to render, notices about skipped non-image files, and failure entries
-        for inputs that do not exist.
+    items, notices
+        For each input to render its source, or a failure entry for an input that does not
+        exist; and notices about skipped non-image files.
     """
-    sources: list[str] = []
+    items: dict[str, str | Entry] = {}
     notices: list[str] = []
-    missing: list[dict[str, Any]] = []
     for item in inputs:
         if item.startswith(("sample:", "text:")):
-            sources.append(item)
+            items.setdefault(display_name(item), item)
             continue
         path = Path(item)
         if path.is_dir():
             for child in sorted(path.iterdir()):
                 if child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES:
-                    sources.append(str(child))
+                    items.setdefault(display_name(child), str(child))
                 elif not child.name.startswith("."):
                     notices.append(f"skipped {display_name(child)}: not an image file name")
         elif path.exists():
-            sources.append(item)
+            items.setdefault(display_name(item), item)
         else:
-            missing.append(_entry(item, "failed", error=f"{display_name(item)}: no such file"))
-    return sources, notices, missing
+            failure = _entry(item, None, "failed", error=f"{display_name(item)}: no such file")
+            items.setdefault(display_name(item), failure)
+    return list(items.values()), notices
 
 
-def _entry(source: str, status: str, **extra: Any) -> dict[str, Any]:
-    return {"input": display_name(source), "status": status, **extra}
+def expand_inputs(inputs: list[str]) -> tuple[list[str], list[str], list[Entry]]:
+    """:func:`collect_inputs` split into sources, notices and failure entries."""
+    items, notices = collect_inputs(inputs)
+    sources = [i for i in items if isinstance(i, str)]
+    return sources, notices, [i for i in items if not isinstance(i, str)]
 
 
-def render_job(job: Job) -> dict[str, Any]:
-    """Render one input and write its files; never raises for a bad input."""
+def _entry(source: str, preset: str | None, status: str, **extra: Any) -> Entry:
+    head: Entry = {"input": display_name(source)}
+    if preset is not None:
+        head["preset"] = preset
+    return {**head, "status": status, **extra}
+
+
+# --------------------------------------------------------------------------- hashes
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def parameters_hash(preset: Any, seed: int | None, epochs: int | None) -> str:
+    """Hash of what decides the drawing: the validated preset (less its description and
+    default input), the effective seed and the effective epochs (None: the recipe chooses
+    them from the input, whose content is hashed on its own)."""
+    table = preset.model_dump(mode="json")
+    for key in UNHASHED_PRESET_FIELDS:
+        table.pop(key, None)
+    effective = {
+        "seed": preset.seed if seed is None else seed,
+        "epochs": preset.epochs if epochs is None else epochs,
+    }
+    return _digest({"preset": table, **effective})
+
+
+def outputs_hash(formats: tuple[str, ...], plotter: PlotterOptions | None) -> str:
+    """Hash of the output options: the formats and the plotter page, if any."""
+    return _digest({"formats": sorted(formats), "plotter": plotter and asdict(plotter)})
+
+
+def input_hash(source: str) -> str | None:
+    """Hash of an input's content: a file's bytes; for ``text:`` the text; for a sample its
+    name and the version of the package that ships it (or the bundled file's bytes). None
+    when the file cannot be read (the render then says why)."""
+    from engines.pipeline.loading import ASSET_SAMPLE_DIR, ASSET_SAMPLES, SAMPLE_PREFIX
+
+    if source.startswith("text:"):
+        return _digest({"text": source})
+    if source.startswith(SAMPLE_PREFIX):
+        name = source[len(SAMPLE_PREFIX) :]
+        if name in ASSET_SAMPLES:
+            return input_hash(str(ASSET_SAMPLE_DIR / f"{name}.png"))
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shipped = version("scikit-image")
+        except PackageNotFoundError:
+            shipped = None
+        return _digest({"sample": name, "scikit-image": shipped})
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+#: What a differing hash means, in the order reasons are given.
+_REASONS = {
+    "parameters": "parameters changed",
+    "input": "input changed",
+    "outputs": "output options changed",
+}
+
+
+def resume_reason(
+    previous: Entry | None, hashes: dict[str, str | None], outputs: list[Path]
+) -> str | None:
+    """Why an input must be rendered again, or None when its files are up to date.
+
+    Returns '' for an input with nothing on disk and no finished record (a plain first
+    render), else a short reason: which hashes differ, missing files, no record.
+    """
+    on_disk = [p.exists() for p in outputs]
+    done = previous is not None and previous.get("status") == "done"
+    if not any(on_disk) and not done:
+        return ""
+    if previous is None:
+        return "no record of its files in the manifest"
+    if not done:
+        status = previous.get("status")
+        return "its last run failed" if status == "failed" else f"its last run was {status}"
+    recorded = previous.get("hashes")
+    if not isinstance(recorded, dict):
+        return "its record has no hashes (an older manifest)"
+    changed = [why for key, why in _REASONS.items() if recorded.get(key) != hashes[key]]
+    if hashes["input"] is None:
+        changed.append("input unreadable")
+    if changed:
+        return ", ".join(changed)
+    if not all(on_disk):
+        missing = [p.name for p, here in zip(outputs, on_disk, strict=True) if not here]
+        return f"{', '.join(missing)} missing"
+    return None
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def _key(entry: Entry) -> tuple[str, str | None]:
+    preset = entry.get("preset")
+    if preset is None and isinstance(entry.get("parameters"), dict):
+        preset = entry["parameters"].get("name")  # a manifest written before presets were keys
+    return (entry.get("input"), preset)
+
+
+class Manifest:
+    """``OUT/manifest.json``: the entries of earlier runs, updated by this one's.
+
+    Entries of earlier runs keep their place; this run's replace them (same input and
+    preset) or follow them in input order.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.path = Path(out_dir) / MANIFEST
+        self.notice: str | None = None
+        self._earlier: list[Entry] = []
+        if self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                self._earlier = [e for e in data["inputs"] if isinstance(e, dict) and "input" in e]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                self.notice = f"{display_name(self.path)} was unreadable ({exc}); rebuilt"
+        self._by_key = {_key(e): e for e in self._earlier}
+        self._run: dict[int, Entry] = {}
+
+    def previous(self, source: str, preset: str) -> Entry | None:
+        return self._by_key.get((display_name(source), preset))
+
+    def record(self, index: int, entry: Entry) -> None:
+        self._run[index] = entry
+
+    def entries(self) -> list[Entry]:
+        new = {_key(e): e for _, e in sorted(self._run.items())}
+        merged = [new.pop(_key(e), e) for e in self._earlier]
+        return merged + list(new.values())
+
+    def write(self) -> Path:
+        from engines.atomic import atomic_write_text
+
+        payload = {"generator": "gasworks render", "inputs": self.entries()}
+        return atomic_write_text(self.path, json.dumps(payload, indent=2) + "\n")
+
+
+@contextmanager
+def folder_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an advisory lock on ``out_dir`` (created if needed) for one run.
+
+    Raises
+    ------
+    FolderBusy
+        Another process holds it.
+    """
+    import fcntl
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise FolderBusy(
+            f"{display_name(out_dir)}: another gasworks render is writing into this folder; "
+            "wait for it to finish or choose another output folder"
+        ) from None
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- one input
+
+
+def render_one(job: Job, deliver: Callable[[Entry], None] | None = None) -> Entry:
+    """Render one input and write its files; never raises for a bad input.
+
+    ``deliver`` receives the entry before this returns; a finished input's files are
+    written and delivered with Ctrl-C and TERM held off, so a stop never separates them.
+    """
     from engines import registry
-    from engines.errors import GasworksError
     from engines.presets import validate_preset
     from engines.render import art_title
 
     outputs = job.outputs()
-    if not job.force and all(p.exists() for p in outputs.values()):
-        return _entry(job.source, "skipped", outputs=[str(p) for p in outputs.values()])
     start = time.perf_counter()
     try:
         preset = validate_preset(job.preset_table, origin=job.preset_name)
@@ -122,83 +337,450 @@ def render_job(job: Job) -> dict[str, Any]:
         export = kind.load("export")
         t_render = time.perf_counter()
         title = art_title(job.source, job.preset_name)
-        extra: dict[str, Any] = {}
-        for fmt, path in outputs.items():
-            figures = export(result, path, overwrite=True, title=title, plotter=job.plotter)
-            if figures:
-                extra["plotter" if fmt == "svg" and job.plotter is not None else fmt] = figures
-        timings = {**result.timings, "write": time.perf_counter() - t_render}
+        with stop_held():
+            extra: dict[str, Any] = {}
+            for fmt, path in outputs.items():
+                figures = export(result, path, overwrite=True, title=title, plotter=job.plotter)
+                if figures:
+                    extra["plotter" if fmt == "svg" and job.plotter is not None else fmt] = figures
+            timings = {**result.timings, "write": time.perf_counter() - t_render}
+            entry = _entry(
+                job.source,
+                job.preset_name,
+                "done",
+                outputs=[str(p) for p in outputs.values()],
+                seed=result.seed,
+                epochs=result.epochs,
+                parameters=preset.model_dump(mode="json"),
+                stats={**result.stats, **extra},
+                timings={k: round(v, 3) for k, v in timings.items()},
+                seconds=round(time.perf_counter() - start, 3),
+            )
+            if deliver is not None:
+                deliver(entry)
+            return entry
     except (GasworksError, OSError, ValueError) as exc:
         message = str(exc)
         if job.source not in message and display_name(job.source) not in message:
             message = f"{display_name(job.source)}: {message}"
-        return _entry(job.source, "failed", error=message,
-                      seconds=round(time.perf_counter() - start, 3))  # fmt: skip
-    return _entry(
-        job.source,
-        "done",
-        outputs=[str(p) for p in outputs.values()],
-        seed=result.seed,
-        parameters=preset.model_dump(mode="json"),
-        stats={**result.stats, **extra},
-        timings={k: round(v, 3) for k, v in timings.items()},
-        seconds=round(time.perf_counter() - start, 3),
-    )
+        entry = _entry(job.source, job.preset_name, "failed", error=message,
+                       seconds=round(time.perf_counter() - start, 3))  # fmt: skip
+    if deliver is not None:
+        deliver(entry)
+    return entry
 
 
-def _init_worker() -> None:
-    # Ctrl-C goes to the parent, which cancels cleanly; workers finish or are stopped.
-    import signal
+def render_job(job: Job) -> Entry:
+    """Render one input unless its outputs exist (``job.force`` renders anyway).
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    For a single picture with no manifest (the demo gallery); a batch decides by the
+    manifest's hashes instead.
+    """
+    outputs = job.outputs()
+    if not job.force and all(p.exists() for p in outputs.values()):
+        return _entry(job.source, job.preset_name, "skipped",
+                      outputs=[str(p) for p in outputs.values()])  # fmt: skip
+    return render_one(job)
 
 
-def run_jobs(
-    jobs: list[Job], workers: int, on_done: Callable[[dict[str, Any]], None]
-) -> Iterator[dict[str, Any]]:
-    """Run ``jobs`` (in-process for one worker), yielding entries as they finish."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            entry = render_job(job)
-            on_done(entry)
-            yield entry
+@contextmanager
+def stop_held() -> Iterator[None]:
+    """Hold off Ctrl-C and TERM inside the block; a stop asked for meanwhile happens at its
+    end (only in the main thread, where signal handlers run; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        pending: dict[Future, Job] = {pool.submit(render_job, job): job for job in jobs}
+    caught: list[int] = []
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in stops}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(caught):
+            if previous[s] not in (signal.SIG_IGN, None):
+                signal.raise_signal(s)
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """TERM stops the run as Ctrl-C does (in the main thread; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# --------------------------------------------------------------------------- workers
+
+#: prctl option: the signal a process gets when its parent dies (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def _become_worker(parent_pid: int) -> None:
+    """Signals of a worker: Ctrl-C is the batch's to handle; TERM ends it at once (but
+    waits for files being written, see :func:`stop_held`); so does the batch's death."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _die_with_parent_linux():
+        if os.getppid() != parent_pid:  # the batch died before the request took effect
+            os._exit(1)
+        return
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _die_with_parent_linux() -> bool:
+    """Ask the kernel for TERM when the parent dies (works while compiled code runs)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker_main(conn: Any, parent_pid: int) -> None:
+    _become_worker(parent_pid)
+    while True:
         try:
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    job = pending.pop(future)
-                    try:
-                        entry = future.result()
-                    except Exception as exc:  # a crashed worker fails only its input
-                        entry = _entry(job.source, "failed", error=f"worker crashed: {exc}")
-                    on_done(entry)
-                    yield entry
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            render_one(job, deliver=conn.send)
+        except (EOFError, OSError):  # the batch is gone
+            return
+        except Exception as exc:  # a bug fails only its input
+            message = f"{display_name(job.source)}: unexpected error: {exc!r}"
+            failure = _entry(job.source, job.preset_name, "failed", error=message)
+            try:
+                conn.send(failure)
+            except (EOFError, OSError):
+                return
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    task: tuple[int, Job] | None = None
+
+
+class WorkerPool:
+    """Worker processes that each render one job at a time, sent over a pipe.
+
+    A worker that dies fails only its input and is replaced; :meth:`stop` terminates them
+    all and collects the entries of inputs they finished meanwhile.
+    """
+
+    def __init__(self, size: int):
+        import multiprocessing
+
+        self._ctx = multiprocessing.get_context()
+        self._workers = [self._start() for _ in range(size)]
+
+    def _start(self) -> _Worker:
+        parent_conn, child_conn = self._ctx.Pipe()
+        process = self._ctx.Process(
+            target=_worker_main, args=(child_conn, os.getpid()), name="gasworks-render",
+            daemon=True,
+        )  # fmt: skip
+        process.start()
+        child_conn.close()
+        return _Worker(process, parent_conn)
+
+    def run(self, tasks: list[tuple[int, Job]], on_entry: Callable[[int, Entry], None]) -> None:
+        """Render ``tasks`` (index, job), calling ``on_entry(index, entry)`` as each ends."""
+        from multiprocessing.connection import wait
+
+        queue = deque(tasks)
+        for worker in self._workers:
+            self._assign(worker, queue)
+        while any(w.task for w in self._workers):
+            busy = {w.conn: w for w in self._workers if w.task}
+            for conn in wait(list(busy)):
+                with stop_held():  # a received entry is recorded before a stop
+                    self._receive(busy[conn], queue, on_entry)
+
+    def _receive(self, worker: _Worker, queue: deque, on_entry) -> None:
+        index, job = worker.task
+        try:
+            entry = conn_entry = worker.conn.recv()
+        except (EOFError, OSError):
+            conn_entry = None
+        if conn_entry is None:  # the worker died: its input fails, a new worker goes on
+            entry = _entry(job.source, job.preset_name, "failed",
+                           error=f"{display_name(job.source)}: the worker process stopped "
+                                 f"unexpectedly ({self._retire(worker)})")  # fmt: skip
+            worker = None
+            if queue:
+                worker = self._start()
+                self._workers.append(worker)
+        else:
+            worker.task = None
+        on_entry(index, entry)
+        if worker is not None:
+            self._assign(worker, queue)
+
+    def _assign(self, worker: _Worker, queue: deque) -> None:
+        if queue:
+            worker.task = queue.popleft()
+            worker.conn.send(worker.task[1])
+
+    def _retire(self, worker: _Worker) -> str:
+        """Forget a dead worker; how it ended."""
+        worker.process.join(STOP_TIMEOUT)
+        worker.conn.close()
+        self._workers.remove(worker)
+        code = worker.process.exitcode
+        if code is not None and code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit code {code}"
+
+    def stop(self, on_entry: Callable[[int, Entry], None]) -> None:
+        """Terminate every worker; entries that arrive meanwhile go to ``on_entry``."""
+        from multiprocessing.connection import wait
+
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+        deadline = time.monotonic() + STOP_TIMEOUT
+        waiting = {w.process.sentinel: w for w in self._workers}
+        readable = {w.conn: w for w in self._workers if w.task}
+        while waiting and time.monotonic() < deadline:
+            ready = wait([*waiting, *readable], timeout=deadline - time.monotonic())
+            for obj in ready:
+                if obj in readable:
+                    self._collect(readable, obj, on_entry)
+                else:
+                    waiting.pop(obj)
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.process.join()
+        for conn in list(readable):
+            self._collect(readable, conn, on_entry)
+        self.close()
+
+    @staticmethod
+    def _collect(readable: dict, conn: Any, on_entry: Callable[[int, Entry], None]) -> None:
+        worker = readable[conn]
+        try:
+            if not conn.poll():
+                return
+            entry = conn.recv()
+        except (EOFError, OSError):
+            readable.pop(conn)
+            return
+        readable.pop(conn)
+        index, _ = worker.task
+        worker.task = None
+        on_entry(index, entry)
+
+    def close(self) -> None:
+        """Let idle workers exit (they end at once when told, or with the batch)."""
+        for worker in self._workers:
+            if worker.process.is_alive():
+                with suppress(OSError):
+                    worker.conn.send(None)
+        for worker in self._workers:
+            worker.process.join(STOP_TIMEOUT)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+        self._workers = []
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class _Task:
+    index: int
+    job: Job
+    hashes: dict[str, str | None]
+    reason: str
+
+
+class BatchRun:
+    """One ``gasworks render`` run into one folder.
+
+    Entering it takes the folder's lock, reads the manifest, decides what to render (and
+    why) and starts the workers; :meth:`run` renders; leaving it stops the workers and
+    releases the lock::
+
+        with BatchRun(items, preset, table, out_dir, ...) as batch:
+            report = batch.run(on_entry)
+    """
+
+    def __init__(
+        self,
+        items: list[str | Entry],
+        preset: Any,
+        table: dict[str, Any],
+        out_dir: Path,
+        *,
+        formats: tuple[str, ...] = FORMATS,
+        seed: int | None = None,
+        epochs: int | None = None,
+        plotter: PlotterOptions | None = None,
+        force: bool = False,
+        workers: int = 1,
+    ):
+        self.items = items
+        self.preset = preset
+        self.out_dir = Path(out_dir)
+        self._job = lambda source: Job(source, preset.name, table, str(out_dir), formats, seed,
+                                       epochs, force, plotter)  # fmt: skip
+        self._params_hash = parameters_hash(preset, seed, epochs)
+        self._outputs_hash = outputs_hash(formats, plotter)
+        self.force = force
+        self.workers = workers
+        self.report = BatchReport()
+        self.rerendering: list[tuple[str, str]] = []
+        self._tasks: list[_Task] = []
+        self._pool: WorkerPool | None = None
+        self._lock: Any = None
+
+    def __enter__(self) -> BatchRun:
+        self._lock = folder_lock(self.out_dir)
+        self._lock.__enter__()
+        try:
+            self.manifest = Manifest(self.out_dir)
+            if self.manifest.notice:
+                self.report.notices.append(self.manifest.notice)
+            self._plan()
+            size = min(self.workers, len(self._tasks))
+            if size > 1:
+                self._pool = WorkerPool(size)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        try:
+            if self._pool is not None and exc_type is not None:
+                self._pool.stop(lambda index, entry: None)
+            elif self._pool is not None:
+                self._pool.close()
+            self._pool = None
         finally:
-            for future in pending:
-                future.cancel()
+            if self._lock is not None:
+                self._lock.__exit__(None, None, None)
+                self._lock = None
 
+    @property
+    def total(self) -> int:
+        return len(self.items)
 
-def write_manifest(out_dir: Path, entries: list[dict[str, Any]]) -> Path:
-    """Merge ``entries`` into ``out_dir/manifest.json`` (by input), atomically."""
-    from engines.atomic import atomic_write_text
+    def _plan(self) -> None:
+        self._entries: list[Entry | None] = [None] * len(self.items)
+        self._skipped: list[tuple[int, Entry]] = []
+        for index, item in enumerate(self.items):
+            if not isinstance(item, str):
+                failure = {"input": item["input"], "preset": self.preset.name, **item}
+                self._skipped.append((index, failure))
+                continue
+            job = self._job(item)
+            hashes = {"parameters": self._params_hash, "input": input_hash(item),
+                      "outputs": self._outputs_hash}  # fmt: skip
+            outputs = list(job.outputs().values())
+            previous = self.manifest.previous(item, self.preset.name)
+            reason = "" if self.force else resume_reason(previous, hashes, outputs)
+            if reason is None:
+                entry = _entry(item, self.preset.name, "skipped",
+                               outputs=[str(p) for p in outputs])  # fmt: skip
+                self._skipped.append((index, entry))
+                continue
+            if reason:
+                self.rerendering.append((display_name(item), reason))
+            self._tasks.append(_Task(index, job, hashes, reason))
 
-    path = out_dir / MANIFEST
-    merged: dict[str, dict[str, Any]] = {}
-    if path.exists():
+    def run(self, on_entry: Callable[[Entry], None] | None = None) -> BatchReport:
+        """Render what needs it; ``on_entry`` sees each entry as it ends (skips first).
+
+        Ctrl-C (or TERM under :func:`terminate_as_interrupt`) stops the workers, keeps what
+        they finished and marks the rest cancelled; the report says ``interrupted``.
+        """
+        tasks = {t.index: t for t in self._tasks}
+
+        def finish(index: int, entry: Entry) -> None:
+            task = tasks.get(index)
+            if task is not None:
+                if task.reason:
+                    entry["reason"] = task.reason
+                if entry["status"] == "done":
+                    entry["hashes"] = task.hashes
+            self._entries[index] = entry
+            if entry["status"] != "skipped":
+                self.manifest.record(index, entry)
+                self.manifest.write()
+            if on_entry is not None:
+                on_entry(entry)
+
         try:
-            for entry in json.loads(path.read_text(encoding="utf-8")).get("inputs", []):
-                merged[entry["input"]] = entry
-        except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
-            merged = {}  # an unreadable manifest is rebuilt from this run
-    for entry in entries:
-        if entry["status"] == "skipped" and entry["input"] in merged:
-            continue  # keep the record of the run that made the files
-        merged[entry["input"]] = entry
-    payload = {"generator": "gasworks render", "inputs": list(merged.values())}
-    return atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
+            try:
+                for index, entry in self._skipped:
+                    finish(index, entry)
+                todo = [(t.index, t.job) for t in self._tasks]
+                if self._pool is None:
+                    for index, job in todo:
+                        render_one(job, deliver=lambda e, i=index: finish(i, e))
+                else:
+                    self._pool.run(todo, finish)
+            except KeyboardInterrupt:
+                self.report.interrupted = True
+                with stop_held():
+                    if self._pool is not None:
+                        self._pool.stop(finish)
+                        self._pool = None
+                    self._cancel_the_rest()
+        finally:
+            with stop_held():
+                self.manifest.write()
+        self.report.entries = [e for e in self._entries if e is not None]
+        return self.report
+
+    def _cancel_the_rest(self) -> None:
+        """Entries for the inputs this run did not finish: the manifest keeps an earlier
+        record (their files were not touched), else lists what is on disk."""
+        for task in self._tasks:
+            if self._entries[task.index] is not None:
+                continue
+            source = task.job.source
+            entry = _entry(source, self.preset.name, "cancelled",
+                           error=f"{display_name(source)}: stopped before it finished")  # fmt: skip
+            self._entries[task.index] = entry
+            if self.manifest.previous(source, self.preset.name) is None:
+                on_disk = [str(p) for p in task.job.outputs().values() if p.exists()]
+                self.manifest.record(task.index, {**entry, "outputs": on_disk})
 
 
 def default_workers() -> int:

@@ -85,14 +85,14 @@ def render(
     (a re-run resumes) unless --force. Exit 0 when every input rendered, 1 when some failed.
     """
     from app.batch import (
-        BatchReport,
-        Job,
+        BatchRun,
+        FolderBusy,
+        collect_inputs,
         default_workers,
-        expand_inputs,
-        write_manifest,
+        terminate_as_interrupt,
     )  # fmt: skip
     from engines import registry
-    from engines.errors import GasworksError, PresetError
+    from engines.errors import GasworksError, PresetError, display_name
     from engines.presets import apply_overrides, read_preset_table, validate_preset
 
     fmt = formats
@@ -121,30 +121,30 @@ def render(
     if not given:
         fail_usage("give at least one INPUT (or a preset with an input)")
 
-    sources, notices, missing = expand_inputs(given)
-    jobs = [
-        Job(s, preset.name, table, str(out_dir), fmt, seed, epochs, force, plotter) for s in sources
-    ]
+    items, notices = collect_inputs(given)
     for notice in notices:
         click.echo(f"Notice: {notice}", err=True)
-    report = BatchReport(entries=list(missing), notices=notices)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    workers = min(workers or default_workers(), max(1, len(jobs)))
+    batch = BatchRun(
+        items, preset, table, out_dir, formats=fmt, seed=seed, epochs=epochs, plotter=plotter,
+        force=force, workers=workers or default_workers(),
+    )  # fmt: skip
     try:
-        _run_with_progress(jobs, workers, report, quiet=as_json)
-    except KeyboardInterrupt:
-        report.interrupted = True
-        done = {e["input"] for e in report.entries}
-        report.entries += [
-            {"input": j.source, "status": "cancelled", "error": "interrupted"}
-            for j in jobs
-            if j.source not in done
-        ]
-    finally:
-        manifest = write_manifest(out_dir, report.entries)
+        with terminate_as_interrupt(), batch:
+            for notice in batch.report.notices:
+                click.echo(f"Notice: {notice}", err=True)
+            for name, why in batch.rerendering:
+                click.echo(f"re-rendering {name}: {why}", err=True)
+            report = _run_with_progress(batch, quiet=as_json)
+    except FolderBusy as exc:
+        fail_usage(str(exc))
+        return
+    except OSError as exc:
+        fail_usage(f"{display_name(out_dir)}: {exc.strerror or exc}")
+        return
 
     if as_json:
-        emit_json({"manifest": str(manifest), "inputs": report.entries, "notices": notices})
+        emit_json({"manifest": str(batch.manifest.path), "inputs": report.entries,
+                   "notices": notices + report.notices})  # fmt: skip
     else:
         for entry in report.entries:
             if entry["status"] == "failed":
@@ -175,7 +175,8 @@ def _plotter_options(page, margin, landscape, pen, element, use_vpype):
     return PlotterOptions(page_mm, parse_length_mm(margin), pen_mm, element, use_vpype)
 
 
-def _run_with_progress(jobs, workers: int, report, *, quiet: bool) -> None:
+def _run_with_progress(batch, *, quiet: bool):
+    """Run ``batch`` with a progress bar (and a line per input) on stderr."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -186,20 +187,18 @@ def _run_with_progress(jobs, workers: int, report, *, quiet: bool) -> None:
         TimeRemainingColumn,
     )
 
-    from app.batch import run_jobs
-
     console = Console(stderr=True)
     columns = (
         TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
     )  # fmt: skip
-    with Progress(*columns, console=console, disable=quiet or not jobs, transient=True) as bar:
-        task = bar.add_task("render", total=len(jobs))
+    disable = quiet or not batch.total
+    with Progress(*columns, console=console, disable=disable, transient=True) as bar:
+        task = bar.add_task("render", total=batch.total)
 
-        def on_done(entry) -> None:
+        def on_entry(entry) -> None:
             bar.advance(task)
             if not quiet:
                 bar.console.print(f"{entry['status']:>8}  {entry['input']}")
 
-        for entry in run_jobs(jobs, workers, on_done):
-            report.entries.append(entry)
+        return batch.run(on_entry)
