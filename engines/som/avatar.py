@@ -328,8 +328,9 @@ def avatar_recipe(
         :func:`avatar_look`), its other ``[engine_params]`` keys and ``[style]`` keys apply
         (see :func:`avatar_params`, :func:`avatar_style`).
     seed : int, optional
-        The seed of a sheet's random looks (default: the preset's); a single avatar needs
-        none (the name is its seed).
+        The seed of a sheet's random looks (default: the preset's, else 0); a single
+        avatar draws nothing at random (the name is its seed), but the seed is checked
+        all the same.
     callback : callable, optional
         A single avatar: the map's snapshot after each update. A sheet:
         :class:`SheetProgress` after each avatar. Returning True stops early (a sheet then
@@ -339,6 +340,7 @@ def avatar_recipe(
     """
     if seed is not None:  # a bad seed is refused even where the name is the seed
         seed = check_seed(seed)
+    seed = check_seed(seed if seed is not None else (params.seed if params is not None else 0))
     style = avatar_style(params)
     if sheet is None:
         name = source if source is not None else (params.name if params is not None else None)
@@ -346,11 +348,10 @@ def avatar_recipe(
             raise ValueError("an avatar needs a name")
         look = avatar_look(name, params)
         weights, _ = train_avatar(avatar_params(look, params), callback)
-        return Avatar((look,), (weights,), avatar_drawing(weights, look, style), style)
+        return Avatar((look,), (weights,), avatar_drawing(weights, look, style), style, seed=seed)
     if source is not None:
         raise ValueError("give a name or sheet=N, not both")
     n = check_count(sheet, "sheet", minimum=1, maximum=MAX_SHEET)
-    seed = check_seed(seed if seed is not None else (params.seed if params is not None else 0))
     looks, pictures = [], []
     for look in random_looks(n, seed):
         weights = train_avatar(avatar_params(look, params))[0]

@@ -295,3 +295,189 @@ def test_heatmaps_png_and_svg(tmp_path):
         plots.write_heatmap(path, values, overwrite=False)
     mosaic = plots.mosaic_bytes(np.zeros((4, 5), dtype=np.uint8), "png", scale=3)
     assert mosaic.startswith(b"\x89PNG")
+
+
+# --------------------------------------------------------------------------- the recipes
+def _preset(table: dict):
+    from engines.presets import validate_preset
+
+    return validate_preset({"name": "test", "engine": "som", **table})
+
+
+SMALL_LOGO = {
+    "seed": 4, "epochs": 3, "text": {"text": "Ok", "size": 60},
+    "engine_params": {"features_grid": [2, 80], "step": 0.05, "learning_radius": 3,
+                      "reduce_radius_after": 1},
+    "style": {"line_color": "#ff0000", "width": 300},
+}  # fmt: skip
+
+
+def test_logo_recipe_follows_the_preset_and_reports_snapshots(tmp_path):
+    from engines.core import Snapshot
+
+    preset = _preset(SMALL_LOGO)
+    seen = []
+    result = logo.logo_recipe(None, preset, callback=seen.append, target_points=2000)
+    assert result.text == "Ok" and result.seed == 4 and result.style == preset.style
+    assert result.snapshot.iteration == 3 and result.weights.shape == (2, 80, 2)
+    assert seen and all(isinstance(s, Snapshot) and s.budget == 3 for s in seen)
+    assert seen[-1].iteration == 3 and len(seen[-1].error_history) == 3
+    again = logo.logo_recipe("Ok", preset, target_points=2000)
+    np.testing.assert_array_equal(again.weights, result.weights)  # same seed, same logo
+    other = logo.logo_recipe("Ok", preset, seed=5, epochs=2, target_points=2000)
+    assert other.seed == 5 and other.snapshot.iteration == 2
+    stopped = logo.logo_recipe("Ok", preset, callback=lambda s: True, target_points=2000)
+    assert stopped.snapshot.iteration < 3
+
+    path = logo.export_logo(result, tmp_path / "ok.svg")
+    drawing = logo.logo_drawing(result.weights, preset.style)
+    assert path.read_text() == svg_text(drawing, preset.style)
+    assert 'stroke="#ff0000"' in path.read_text()
+    with pytest.raises(FileExistsError):
+        logo.export_logo(result, path, overwrite=False)
+    with pytest.raises(ValueError, match="must end in .png or .svg"):
+        logo.export_logo(result, tmp_path / "ok.jpg")
+    figures = result.figures()
+    assert figures["units"] == 160 and figures["epochs"] == 3 and figures["points"] > 1000
+    assert figures["error"] == pytest.approx(float(result.snapshot.error_history[-1]))
+    with pytest.raises(ValueError, match="a logo needs a text"):
+        logo.logo_recipe("  ", preset)
+
+
+def test_a_preset_fixes_only_the_keys_it_sets():
+    name_look = avatar.look_for_name("ann")
+    preset = _preset({"engine_params": {"std": 1.5}, "style": {"background": "#000000",
+                                                               "width": 200}})  # fmt: skip
+    look = avatar.avatar_look("ann", preset)
+    assert (look.step, look.learning_radius, look.line) == (
+        name_look.step,
+        name_look.learning_radius,
+        name_look.line,
+    )
+    assert look.std == 1.5 and look.background == "#000000"
+    style = avatar.avatar_style(preset)
+    assert style.width == 200 and style.node_size == avatar.AVATAR_STYLE.node_size
+    assert avatar.avatar_style(None) == avatar.AVATAR_STYLE == avatar.avatar_style(_preset({}))
+    params = avatar.avatar_params(look, preset)
+    assert params.features_grid == (9, 9) and params.std == 1.5 and params.epochs == 8
+
+
+def test_avatar_recipe_single_and_sheet(tmp_path):
+    from engines.core import Snapshot
+
+    seen = []
+    result = avatar.avatar_recipe("ann", None, callback=seen.append)
+    assert [s.iteration for s in seen] == list(range(1, 9))
+    assert all(isinstance(s, Snapshot) and s.budget == 8 for s in seen)
+    look = avatar.look_for_name("ann")
+    weights, _ = avatar.train_avatar(look.params())
+    np.testing.assert_array_equal(result.weights[0], weights)
+    assert result.figures() == {"name": "ann", "step": look.step,
+                                "learning_radius": look.learning_radius, "std": look.std,
+                                "colours": [look.line, look.dots, look.background]}  # fmt: skip
+    path = avatar.export_avatar(result, tmp_path / "ann.svg")
+    expected = avatar.avatar_drawing(weights, look, avatar.AVATAR_STYLE)
+    assert path.read_text() == svg_text(expected, avatar.AVATAR_STYLE)
+    stopped = avatar.avatar_recipe("ann", None, callback=lambda s: s.iteration == 3)
+    assert not np.array_equal(stopped.weights[0], weights)
+    named = avatar.avatar_recipe(None, _preset({"engine_params": {"features_grid": [9, 9]}}))
+    assert named.look.name == "test"  # no name: the preset's
+
+    progress = []
+    sheet = avatar.avatar_recipe(None, _preset({"seed": 3}), sheet=4, callback=progress.append)
+    assert [(p.iteration, p.budget) for p in progress] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert progress[-1].fraction == 1.0 and sheet.seed == 3
+    assert [lk.name for lk in sheet.looks] == [lk.name for lk in avatar.random_looks(4, 3)]
+    assert sheet.figures() == {"sheet": 4, "names": [lk.name for lk in sheet.looks]}
+    assert sheet.caption == "4 random avatars, seed 3"
+    again = avatar.avatar_recipe(None, None, sheet=4, seed=3)
+    assert svg_text(again.drawing, again.style) == svg_text(sheet.drawing, sheet.style)
+    part = avatar.avatar_recipe(None, None, sheet=4, callback=lambda p: p.iteration == 2)
+    assert len(part.looks) == 2 and len(part.drawing.layers) == 2
+    with pytest.raises(ValueError, match="not both"):
+        avatar.avatar_recipe("ann", None, sheet=2)
+    with pytest.raises(ValueError, match="sheet must be from 1 to 400"):
+        avatar.avatar_recipe(None, None, sheet=0)
+
+
+SMALL_MAP = {
+    "input": "sample:iris", "seed": 2, "epochs": 4,
+    "engine_params": {"features_grid": [4, 4], "learning_radius": 1,
+                      "map": {"scaling": "minmax"}},
+}  # fmt: skip
+
+
+def test_map_recipe_loads_resolves_trains_and_measures():
+    from engines.core import Snapshot
+
+    preset = _preset(SMALL_MAP)
+    events = []
+    result = maps.map_recipe(
+        None, preset, callback=lambda s: events.append(("snapshot", s)),
+        loaded=lambda data, view: events.append(("loaded", data, view)),
+    )  # fmt: skip
+    assert events[0][0] == "loaded" and events[0][2] == "umatrix"  # before training
+    assert events[0][1].features.shape == (150, 4)
+    snaps = [e[1] for e in events[1:]]
+    assert snaps and all(isinstance(s, Snapshot) and s.budget == 4 for s in snaps)
+    assert result.view == "umatrix" and result.seed == 2 and result.style == preset.style
+    figures = result.figures()
+    assert figures == {"view": "umatrix", "samples": 150, "features": 4, "units": 16,
+                       "epochs": 4, "seconds": round(result.seconds, 3),
+                       "quantization_error": result.quantization_error,
+                       "topographic_error": result.topographic_error}  # fmt: skip
+    data = maps.load_map_data("sample:iris", preset.engine_params.map, seed=2)
+    direct = maps.train_map(data, preset.engine_params, epochs=4, seed=2)
+    np.testing.assert_array_equal(direct.snapshot.weights, result.snapshot.weights)
+    other = maps.map_recipe("sample:iris", preset, seed=1, epochs=2, view="expanded")
+    assert (other.seed, other.snapshot.iteration, other.view) == (1, 2, "expanded")
+    stopped = maps.map_recipe(None, preset, callback=lambda s: True)
+    assert stopped.snapshot.iteration < 4
+    with pytest.raises(InputError, match="view 'grid' draws 2-D data"):
+        maps.map_recipe(None, preset, view="grid")
+    with pytest.raises(ValueError, match="view must be one of"):
+        maps.map_recipe(None, preset, view="mosaic")
+    with pytest.raises(ValueError, match="a map needs data"):
+        maps.map_recipe(None, _preset({}))
+
+
+def test_live_values_and_markers():
+    result = maps.map_recipe(None, _preset(SMALL_MAP))
+    snap = result.snapshot
+    np.testing.assert_array_equal(maps.live_values(snap, "umatrix"), result.u_matrix)
+    assert maps.live_values(snap, "expanded").shape == (7, 7)
+    assert maps.live_values(snap, "grid") is None
+    markers = maps.class_markers(result, "umatrix")
+    assert len(markers) == 150 and {k for _, _, k in markers} == {0, 1, 2}
+    doubled = maps.class_markers(result, "expanded")
+    assert [(2 * r, 2 * c, k) for r, c, k in markers] == doubled
+    assert maps.heat_grid_type("hexagon", "expanded") == "rect"
+    assert maps.heat_grid_type("hexagon", "umatrix") == "hexagon"
+
+
+@pytest.mark.parametrize("view", ["umatrix", "expanded", "units", "digits"])
+def test_export_map_writes_each_view(tmp_path, view):
+    columns = {"columns": [2, 3]} if view == "units" else {}  # units: 2-D data
+    table = {**SMALL_MAP, "engine_params": {**SMALL_MAP["engine_params"], "map": columns}}
+    result = maps.map_recipe(None, _preset(table), view=view)
+    path = maps.export_map(result, tmp_path / "map.svg")
+    text = path.read_text()
+    assert text.startswith("<?xml")
+    if view in ("umatrix", "expanded"):
+        values = (
+            result.u_matrix
+            if view == "umatrix"
+            else maps.u_matrix_of(result.snapshot, expanded=True)
+        )
+        title = ("Expanded U-matrix" if view == "expanded" else "U-matrix") + " of sample:iris"
+        expected = plots.heatmap_bytes(
+            values, "svg", grid_type="rect", markers=maps.class_markers(result, view),
+            label_names=result.data.label_names, title=title,
+        )  # fmt: skip
+        assert path.read_bytes() == expected
+    elif view == "units":
+        assert text == svg_text(maps.map_drawing(result, "units", result.style), result.style)
+    else:
+        assert path.read_bytes() == plots.mosaic_bytes(maps.digits_mosaic(result), "svg")
+    png = maps.export_map(result, tmp_path / "map.png")
+    assert png.read_bytes().startswith(b"\x89PNG")
