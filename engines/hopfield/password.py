@@ -14,14 +14,13 @@ saved.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from engines.errors import GasworksError
-from engines.hopfield.engine import CapacityWarning, DiscreteHopfieldNetwork
+from engines.hopfield.engine import CapacityError, DiscreteHopfieldNetwork, check_capacity
 from engines.hopfield.params import (
     DEFAULT_MAX_LENGTH,
     NOISE_PROBABILITY,
@@ -212,7 +211,7 @@ class StoredPassword:
     network : DiscreteHopfieldNetwork
         Holds the password in its weights (``holds_secret`` is set).
     warnings : tuple of str
-        Messages of the capacity warnings raised while storing (never the password).
+        The capacity warning storing it gave, if any (never the password).
     """
 
     network: DiscreteHopfieldNetwork = field(repr=False)
@@ -230,13 +229,24 @@ def store_recipe(
     """Store the password ``source``: :func:`store_password` in the shape of a recipe.
 
     The studio runs it off its GUI thread like any recipe; storing is one quick step, so
-    ``callback`` is never called. Capacity warnings are collected in the result rather than
-    shown, so a front end says them in its own way.
+    ``callback`` is never called. A capacity warning is not raised but returned in the
+    result (the message :class:`~engines.hopfield.engine.CapacityWarning` would carry), so a
+    front end says it in its own way, and no thread touches the global warnings filters.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", CapacityWarning)
-        network = store_password(source, params, network_params=network_params, seed=seed)
-    notes = tuple(str(w.message) for w in caught if issubclass(w.category, CapacityWarning))
+    params = PasswordParams() if params is None else params
+    network_params = HopfieldParams() if network_params is None else network_params
+    if not isinstance(params, PasswordParams):
+        raise TypeError(f"params must be a PasswordParams, got {type(params).__name__}")
+    notes: tuple[str, ...] = ()
+    storing = network_params
+    if network_params.capacity == "warn":
+        try:
+            check_capacity(params.noise_level + 1, BITS_PER_CHAR * params.max_length, "raise")
+        except CapacityError as exc:
+            notes = (str(exc),)
+        storing = network_params.model_copy(update={"capacity": "ignore"})
+    network = store_password(source, params, network_params=storing, seed=seed)
+    network.params = network_params
     return StoredPassword(network, notes)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from PIL import Image
 
 from engines.core import Snapshot
 from engines.hopfield import digits
-from engines.hopfield.engine import DiscreteHopfieldNetwork
+from engines.hopfield.engine import CapacityError, DiscreteHopfieldNetwork
 from engines.hopfield.params import HopfieldParams, PasswordParams
 from engines.hopfield.password import store_recipe
 from engines.hopfield.recall import OUTCOME_CANCELLED, export_recall, recall_recipe
@@ -98,10 +99,16 @@ def test_bad_combinations_are_refused_without_echoing_the_password(tmp_path):
     assert not (tmp_path / "leak.json").exists()
 
 
-def test_store_recipe_reports_capacity_warnings():
-    stored = store_recipe("abc", PasswordParams(max_length=2 * 4, noise_level=20), seed=1)
-    assert stored.network.n_patterns == 21
-    assert any("capacity" in w for w in stored.warnings)
+def test_store_recipe_returns_the_capacity_warning_instead_of_raising_it():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning raised would fail here
+        stored = store_recipe("abc", PasswordParams(max_length=4, noise_level=20), seed=1)
+    assert stored.network.n_patterns == 21 and stored.network.params == HopfieldParams()
+    (message,) = stored.warnings
+    assert "21 patterns exceed the n/(2 ln n) capacity of 32 neurons" in message
+    with pytest.raises(CapacityError):
+        store_recipe("abc", PasswordParams(max_length=4, noise_level=20),
+                     network_params=HopfieldParams(capacity="raise"))  # fmt: skip
 
 
 def test_export_figure_and_json(tmp_path):
