@@ -18,10 +18,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/gasworks demo --out out
+	$(BIN)/gasworks demo --out-dir out
 
-test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/ruff check .
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 --durations=15
 
 lint: $(STAMP)
