@@ -99,7 +99,7 @@ JOBS: tuple[JobKind, ...] = (
             "engines.som.maps:map_recipe", "engines.som.maps:MapResult",
             "engines.som.maps:export_map", "engines.som:warm_up", command="map", tab="maps"),
     JobKind("hopfield-recall", "Hopfield recall", None, "engines.hopfield.params:HopfieldParams",
-            "engines.hopfield.recall:recall_recipe", "engines.hopfield.engine:RecallResult",
+            "engines.hopfield.recall:recall_recipe", "engines.hopfield.recall:Recall",
             "engines.hopfield.recall:export_recall", None, command="hopfield", tab="memory"),
     JobKind("hopfield-montecarlo", "Hopfield password Monte Carlo", None,
             "engines.hopfield.params:MonteCarloParams",

@@ -108,7 +108,7 @@ def test_a_callback_returning_true_stops_the_job(name):
     assert calls[0].iteration < (calls[0].budget or np.inf)
 
 
-@pytest.mark.parametrize("name", [n for n in CASES if n != "hopfield-recall"])
+@pytest.mark.parametrize("name", list(CASES))
 def test_a_bad_seed_is_a_parameter_error(name):
     job = registry.job(name)
     source, params, options, _ = CASES[name]()
