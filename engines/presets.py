@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from engines.errors import PresetError
-from engines.pipeline.params import PipelineParams
+from engines.pipeline.params import PipelineParams, TextAlign
 from engines.validation import Seed
 from presets import DIRECTORY as PRESET_DIR
 
@@ -32,7 +32,7 @@ class TextParams(BaseModel):
     font: str | None = Field(None, description="TTF/OTF path; the bundled font if unset")
     size: int = Field(96, ge=4, le=2000)
     padding: int = Field(16, ge=0, le=2000)
-    align: str = Field("left", pattern="^(left|center|right)$")
+    align: TextAlign = "left"
 
 
 class Preset(BaseModel):

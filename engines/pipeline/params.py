@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import typing
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -13,6 +14,9 @@ GLOBAL_METHODS = ("otsu", "li", "yen")
 #: cameraman) still appear: the failure of global thresholds the seed shows.
 LOCAL_METHODS = ("sauvola", "niblack", "local", "hybrid")
 THRESHOLD_METHODS = GLOBAL_METHODS + LOCAL_METHODS
+#: How the lines of a rendered text are aligned (presets' ``text.align``).
+TextAlign = Literal["left", "center", "right"]
+TEXT_ALIGNS: tuple[str, ...] = typing.get_args(TextAlign)
 
 
 def parse_crop(text: str) -> tuple[int, int, int, int]:

@@ -8,6 +8,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from engines.errors import InputError
+from engines.pipeline.params import TEXT_ALIGNS
+from engines.validation import check_choice
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 #: Liberation Sans (SIL Open Font License 1.1), shipped in ``assets/fonts``.
@@ -61,8 +63,7 @@ def render_text(
         raise ValueError("text must contain at least one visible character")
     if padding < 0:
         raise ValueError(f"padding must be >= 0, got {padding}")
-    if align not in ("left", "center", "right"):
-        raise ValueError(f"align must be 'left', 'center' or 'right', got {align!r}")
+    check_choice(align, "align", TEXT_ALIGNS)
     face = load_font(font, size)
     spacing = max(0, round(size * (line_spacing - 1.0)))
     probe = ImageDraw.Draw(Image.new("L", (1, 1)))

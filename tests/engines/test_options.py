@@ -22,7 +22,7 @@ from engines.options import (
     interval,
     no_such,
 )
-from engines.presets import Preset, preset_path
+from engines.presets import Preset, TextParams, preset_path
 from engines.som.params import MapSettings, SOFMParams
 from engines.validation import SEED_MAX
 
@@ -65,6 +65,7 @@ def test_limits_of_the_engines_params():
     assert bounds(Preset, "seed") == (0, SEED_MAX)
     assert bounds(Preset, "epochs") == (1, 100_000)
     assert default(MonteCarloParams, "noise_level") == 11
+    assert choices(TextParams, "align") == ("left", "center", "right")
 
 
 def test_base_type():
