@@ -45,5 +45,13 @@ class LazyGroup(click.Group):
 def main() -> None:
     """Gasworks: neural-network art and classic neural engines.
 
+    \b
+    Every command spells its options the same way:
+      -o/--output FILE   the one file a command writes (its suffix picks the format)
+      --out-dir DIR      the folder it writes several files into (-o when that is all)
+      --format A,B       the formats written there, comma-separated
+      --seed N           0 to 4294967295; --json prints JSON; --force overwrites
+      -p/--preset NAME   a shipped preset or a .toml file; --set section.key=value
+
     Exit codes: 0 all good; 1 some inputs failed (the rest were done); 2 usage or preset error.
     """
