@@ -163,7 +163,9 @@ def in_window(epochs: int, cancels: int, runs: int) -> dict:
     latencies = []
     for _ in range(cancels):
         art.run_default()
-        wait_until(app, lambda: art.last_frame is not None and art.last_frame.snapshot.fraction > 0.02, 60)
+        wait_until(
+            app, lambda: art.last_frame is not None and art.last_frame.snapshot.fraction > 0.02, 60
+        )
         wait_until(app, lambda: False, 0.3)
         art.cancel()
         wait_until(app, lambda: art.runner.last_cancel_latency is not None or False, 5)

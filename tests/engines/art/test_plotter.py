@@ -74,9 +74,11 @@ def test_ordering_cuts_travel_and_keeps_strokes():
     assert after.strokes == before.strokes == 200
     assert after.pen_down_mm == pytest.approx(before.pen_down_mm)
     assert after.pen_up_mm < 0.25 * before.pen_up_mm
+
     # The same strokes, some reversed.
     def key(a):
         return tuple(np.round(a if tuple(a[0]) <= tuple(a[-1]) else a[::-1], 9).ravel())
+
     assert sorted(map(key, lines)) == sorted(map(key, ordered))
 
 
