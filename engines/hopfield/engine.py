@@ -49,6 +49,7 @@ import numpy as np
 from engines.core import Snapshot, StepStats
 from engines.errors import GasworksError
 from engines.hopfield.params import HopfieldParams
+from engines.options import choices
 from engines.validation import check_choice, check_count, check_seed
 
 #: Bipolar neuron states.
@@ -81,9 +82,9 @@ OUTCOME_FIXED_POINT = "fixed-point"
 OUTCOME_TWO_CYCLE = "two-cycle"
 OUTCOME_MAX_ITERATIONS = "max-iterations"
 OUTCOME_BUDGET = "n-times"
-#: Recall modes and capacity actions.
-MODES = ("sync", "converge", "async")
-CAPACITY_ACTIONS = ("warn", "raise", "ignore")
+#: Recall modes and capacity actions: the params' own choices.
+MODES = choices(HopfieldParams, "mode")
+CAPACITY_ACTIONS = choices(HopfieldParams, "capacity")
 
 SECRET_WARNING = (
     "the weights of this network contain the password it stores: anyone with the file can "
