@@ -51,6 +51,7 @@ from engines.presets import Preset, TextParams, validate_preset
 from engines.render import art_engine
 
 TITLE = "Art"
+MISSING = "run the engine first"
 DEFAULT_PRESET = "astronaut"
 #: Wait after the last slider move before the pipeline previews are recomputed.
 PREVIEW_DELAY_MS = 150
@@ -457,10 +458,8 @@ class ArtTab(JobTab):
         if self._previews_held:
             self._previews_wanted = True
             return
-        try:
-            preset = self.current_preset()
-        except GasworksError as exc:
-            self.report(exc)
+        preset = self.checked_preset()
+        if preset is None:
             return
         key = (self.source, preset.pipeline, preset.text)
         self._pending_key = key
@@ -480,10 +479,8 @@ class ArtTab(JobTab):
     # ------------------------------------------------------------------ training
     def run_default(self) -> None:
         """Train the engine on the current input with the current settings."""
-        try:
-            preset = self.current_preset()
-        except GasworksError as exc:
-            self.report(exc)
+        preset = self.checked_preset()
+        if preset is None:
             return
         key = (self.source, preset.pipeline, preset.text)
         cached = self.pipeline_result if key == self._pipeline_key else None
@@ -537,16 +534,10 @@ class ArtTab(JobTab):
         return self.result is not None or self.last_frame is not None
 
     def _ask_export(self, fmt: str) -> None:
-        if not self.export_ready():
-            self.show_error("Nothing to export yet: run the engine first.")
-            return
         from engines.render import source_stem
 
         name = f"{source_stem(self.source)}.{self.preset_name}.{fmt}"
-        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
-        path = self.ask_export(f"Export {fmt.upper()}", name, filters)
-        if path is not None:
-            self.export(path)
+        self.ask_and_export(self.export_ready() or None, MISSING, name, self.export)
 
     def _export_result(self, style: ArtStyle):
         """The result to write: the recipe's, redrawn by the engine's own ``draw`` when the
@@ -571,21 +562,18 @@ class ArtTab(JobTab):
         as ``gasworks render`` writes it."""
         from engines.render import art_title, export_render
 
-        path = Path(path)
         if not self.export_ready():
-            self.show_error("Nothing to export yet: run the engine first.")
-            return None
+            return self.write_export(None, export_render, path, MISSING)
         try:
             style = ArtStyle.model_validate(self._merged("style", self.style_form))
             result = self._export_result(style)
             plotter = self._plotter_options() if self.plotter_check.isChecked() else None
-            title = art_title(self.source, self.preset_name)
-            export_render(result, path, title=title, plotter=plotter)
         except (GasworksError, ValueError, OSError) as exc:
             self.report(exc)
             return None
-        self.status.show_info(f"Exported {path}")
-        return path
+        title = art_title(self.source, self.preset_name)
+        return self.write_export(result, export_render, path, MISSING, title=title,
+                                 plotter=plotter)  # fmt: skip
 
     def _plotter_options(self):
         from engines.art.plotter import PlotterOptions, parse_page

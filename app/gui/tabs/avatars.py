@@ -32,7 +32,6 @@ from app.gui.widgets.live import FramePump
 from app.gui.widgets.params_form import seed_box
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import JobRunner
-from engines.errors import GasworksError
 from engines.presets import Preset, validate_preset
 
 TITLE = "Avatars"
@@ -215,30 +214,16 @@ class AvatarsTab(JobTab):
 
     # ------------------------------------------------------------------ export
     def _ask_export(self, target: str, fmt: str) -> None:
-        if getattr(self, target) is None:
-            self.show_error(f"No {target} yet: draw it first.")
-            return
         from engines.som.avatar import slug
 
         stem = slug(self.name_edit.text()) or "avatar" if target == "avatar" else "avatars"
-        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
-        path = self.ask_export(f"Export the {target}", f"{stem}.{fmt}", filters)
-        if path is not None:
-            self.export(target, path)
+        self.ask_and_export(getattr(self, target), f"draw the {target} first", f"{stem}.{fmt}",
+                            lambda path: self.export(target, path))  # fmt: skip
 
     def export(self, target: str, path: str | Path) -> Path | None:
         """Write the avatar or the sheet (``target``) to ``path`` (.png or .svg) as
         ``gasworks avatar`` does."""
         from engines.som.avatar import export_avatar
 
-        avatar = getattr(self, target)
-        if avatar is None:
-            self.show_error(f"No {target} yet: draw it first.")
-            return None
-        try:
-            written = export_avatar(avatar, path)
-        except (GasworksError, ValueError, OSError) as exc:
-            self.report(exc)
-            return None
-        self.status.show_info(f"Exported {written}")
-        return written
+        return self.write_export(getattr(self, target), export_avatar, path,
+                                 f"draw the {target} first")  # fmt: skip

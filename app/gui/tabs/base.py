@@ -10,6 +10,10 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 from app.gui.widgets.files import ask_save_path
 from app.gui.widgets.messages import StatusLine
 from app.gui.workers import JobRunner, describe_error, recipe_job
+from engines.errors import GasworksError
+
+#: File dialog filters by suffix.
+FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "json": "JSON (*.json)"}
 
 
 class JobTab(QWidget):
@@ -116,6 +120,40 @@ class JobTab(QWidget):
     def window_ready(self) -> None:
         """Called by the window once every tab is built."""
 
+    def checked_preset(self):
+        """The tab's settings as a preset, or None (the problem shown in the window)."""
+        try:
+            return self.current_preset()
+        except GasworksError as exc:
+            self.report(exc)
+            return None
+
     # ------------------------------------------------------------------ export
     def ask_export(self, caption: str, name: str, filters: str) -> Path | None:
         return ask_save_path(self, caption, name, filters)
+
+    def ask_and_export(self, result, missing: str, name: str, export) -> None:
+        """Ask where to write ``result`` (suggesting ``name``, whose suffix picks the file
+        type) and call ``export(path)``; say what is ``missing`` when there is no result."""
+        if result is None:
+            self.show_error(f"Nothing to export yet: {missing}.")
+            return
+        fmt = Path(name).suffix.lstrip(".")
+        path = self.ask_export(f"Export {fmt.upper()}", name, FILTERS.get(fmt, "All files (*)"))
+        if path is not None:
+            export(path)
+
+    def write_export(self, result, write, path, missing: str, **options) -> Path | None:
+        """Write ``result`` to ``path`` with its job's export function (``write(result, path,
+        **options)``); problems, and a missing result, are shown in the window."""
+        if result is None:
+            self.show_error(f"Nothing to export yet: {missing}.")
+            return None
+        try:
+            written = write(result, path, **options)
+        except (GasworksError, ValueError, OSError) as exc:
+            self.report(exc)
+            return None
+        written = written if isinstance(written, Path) else Path(path)
+        self.status.show_info(f"Exported {written}")
+        return written

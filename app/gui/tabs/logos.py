@@ -40,6 +40,7 @@ from engines.options import bounds
 from engines.presets import Preset, TextParams, validate_preset
 
 TITLE = "Logos"
+MISSING = "train the logo first"
 DEFAULT_PRESET = "logo"
 SOFM_FIELDS = ("features_grid", "step", "learning_radius", "reduce_radius_after", "std",
                "reduce_std_after", "reduce_step_after", "shuffle_data")  # fmt: skip
@@ -215,10 +216,8 @@ class LogosTab(JobTab):
         if not text.strip():
             self.show_error("Type the text of the logo first.")
             return
-        try:
-            preset = self.current_preset()
-        except GasworksError as exc:
-            self.report(exc)
+        preset = self.checked_preset()
+        if preset is None:
             return
         from engines.som.logo import BOX
 
@@ -254,28 +253,17 @@ class LogosTab(JobTab):
 
     # ------------------------------------------------------------------ export
     def _ask_export(self, fmt: str) -> None:
-        if self.result is None:
-            self.show_error("Nothing to export yet: train the logo first.")
-            return
         stem = "".join(c if c.isalnum() else "-" for c in self.text_edit.text())[:40] or "logo"
-        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
-        path = self.ask_export(f"Export {fmt.upper()}", f"{stem}.{fmt}", filters)
-        if path is not None:
-            self.export(path)
+        self.ask_and_export(self.result, MISSING, f"{stem}.{fmt}", self.export)
 
     def export(self, path: str | Path) -> Path | None:
         """Write the last logo to ``path`` (.svg or .png) as ``gasworks logo`` does, in the
         style the form shows now."""
         from engines.som.logo import export_logo
 
-        if self.result is None:
-            self.show_error("Nothing to export yet: train the logo first.")
-            return None
         try:
             style = ArtStyle.model_validate(self._style_table())
-            written = export_logo(self.result, path, style=style)
-        except (GasworksError, ValueError, OSError) as exc:
+        except (GasworksError, ValueError) as exc:
             self.report(exc)
             return None
-        self.status.show_info(f"Exported {written}")
-        return written
+        return self.write_export(self.result, export_logo, path, MISSING, style=style)

@@ -38,11 +38,11 @@ from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control
 from engines.art import ArtStyle
-from engines.errors import GasworksError
 from engines.options import bounds
 from engines.presets import Preset, validate_preset
 
 TITLE = "Maps"
+MISSING = "train the map first"
 DEFAULT_SAMPLE = "sample:breast_cancer"
 DATA_FILTER = "Feature matrices (*.csv *.npy);;All files (*)"
 SOFM_FIELDS = ("features_grid", "grid_type", "toroidal", "learning_radius", "reduce_radius_after",
@@ -352,10 +352,8 @@ class MapsTab(JobTab):
 
     # ------------------------------------------------------------------ training
     def run_default(self) -> None:
-        try:
-            preset = self.current_preset()
-        except GasworksError as exc:
-            self.report(exc)
+        preset = self.checked_preset()
+        if preset is None:
             return
         self.result = None
         self.last_frame = None
@@ -448,27 +446,11 @@ class MapsTab(JobTab):
 
     # ------------------------------------------------------------------ export
     def _ask_export(self, fmt: str) -> None:
-        if self.result is None:
-            self.show_error("Nothing to export yet: train the map first.")
-            return
         stem = Path(self.source.split(":", 1)[-1]).stem or "map"
-        filters = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
-        path = self.ask_export(f"Export {fmt.upper()}", f"{stem}.{self.view_name}.{fmt}",
-                               filters)  # fmt: skip
-        if path is not None:
-            self.export(path)
+        self.ask_and_export(self.result, MISSING, f"{stem}.{self.view_name}.{fmt}", self.export)
 
     def export(self, path: str | Path) -> Path | None:
         """Write the trained map's view to ``path`` (.png or .svg) as ``gasworks map`` does."""
         from engines.som.maps import export_map
 
-        if self.result is None:
-            self.show_error("Nothing to export yet: train the map first.")
-            return None
-        try:
-            written = export_map(self.result, path)
-        except (GasworksError, ValueError, OSError) as exc:
-            self.report(exc)
-            return None
-        self.status.show_info(f"Exported {written}")
-        return written
+        return self.write_export(self.result, export_map, path, MISSING)

@@ -554,24 +554,13 @@ class MemoryTab(JobTab):
         """Write the digits figure (PNG), the Monte Carlo chart (PNG) or its JSON: the
         jobs' own exports, so the JSON is what ``gasworks hopfield montecarlo --json``
         prints."""
-        from engines.errors import GasworksError
         from engines.hopfield import export_montecarlo, export_recall
 
-        path = Path(path)
-        try:
-            if what == "digits":
-                if self.digits_result is None:
-                    raise ValueError("recall the digits first")
-                written = export_recall(self.digits_result, path)
-            elif self.mc_result is None:
-                raise ValueError("run the Monte Carlo first")
-            else:
-                written = export_montecarlo(self.mc_result, path)
-        except (GasworksError, ValueError, OSError) as exc:
-            self.report(exc)
-            return None
-        self.status.show_info(f"Exported {written}")
-        return written
+        if what == "digits":
+            return self.write_export(self.digits_result, export_recall, path,
+                                     "recall the digits first")  # fmt: skip
+        return self.write_export(self.mc_result, export_montecarlo, path,
+                                 "run the Monte Carlo first")  # fmt: skip
 
     def shutdown(self) -> bool:
         self.password_edit.clear()

@@ -33,11 +33,11 @@ from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.panels import sample_combo, side_panel
 from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
-from engines.errors import GasworksError
 from engines.pipeline import SAMPLES
 from engines.presets import Preset, validate_preset
 
 TITLE = "Words"
+MISSING = "count the words first"
 DEFAULT_PRESET = "page-words"
 
 
@@ -213,10 +213,8 @@ class WordsTab(JobTab):
 
     # ------------------------------------------------------------------ counting
     def run_default(self) -> None:
-        try:
-            preset = self.current_preset()
-        except GasworksError as exc:
-            self.report(exc)
+        preset = self.checked_preset()
+        if preset is None:
             return
         self.start_recipe("words", self.source, preset, frame=progress, then=with_overlay)
         self.status.show_info(f"Counting the words of {self.source}…")
@@ -241,28 +239,13 @@ class WordsTab(JobTab):
 
     # ------------------------------------------------------------------ export
     def _ask_export(self, fmt: str) -> None:
-        if self.result is None:
-            self.show_error("Nothing to export yet: count the words first.")
-            return
         from engines.render import source_stem
 
-        name = f"{source_stem(self.counted_source)}.words.{fmt}"
-        filters = "PNG image (*.png)" if fmt == "png" else "JSON (*.json)"
-        path = self.ask_export("Export", name, filters)
-        if path is not None:
-            self.export(path)
+        name = f"{source_stem(self.counted_source or self.source)}.words.{fmt}"
+        self.ask_and_export(self.result, MISSING, name, self.export)
 
     def export(self, path: str | Path) -> Path | None:
         """The overlay as PNG, or the count and its figures as JSON (the job's export)."""
         from engines.words.overlay import export_overlay
 
-        if self.result is None:
-            self.show_error("Nothing to export yet: count the words first.")
-            return None
-        try:
-            written = export_overlay(self.result, path)
-        except (GasworksError, ValueError, OSError) as exc:
-            self.report(exc)
-            return None
-        self.status.show_info(f"Exported {written}")
-        return written
+        return self.write_export(self.result, export_overlay, path, MISSING)

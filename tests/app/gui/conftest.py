@@ -23,3 +23,20 @@ def wait_idle(qtbot, tab, timeout: int = 20_000) -> None:
     """Wait until the tab's job and its worker threads are done."""
     qtbot.waitUntil(lambda: not tab.busy, timeout=timeout)
     assert tab.runner.wait_idle(timeout / 1000)
+
+
+@pytest.fixture
+def open_tab(qtbot):
+    """Build and show a tab (``open_tab(LogosTab)``); it is shut down after the test."""
+    opened = []
+
+    def open_(cls, **kwargs):
+        tab = cls(**kwargs)
+        qtbot.addWidget(tab)
+        tab.show()
+        opened.append(tab)
+        return tab
+
+    yield open_
+    for tab in opened:
+        tab.shutdown()

@@ -13,14 +13,11 @@ from tests.app.gui.conftest import wait_idle
 
 
 @pytest.fixture
-def tab(qtbot):
-    tab = ArtTab()
-    qtbot.addWidget(tab)
+def tab(open_tab, qtbot):
+    tab = open_tab(ArtTab)
     tab.resize(1200, 800)
-    tab.show()
     qtbot.waitUntil(tab.settle, timeout=10_000)
-    yield tab
-    tab.shutdown()
+    return tab
 
 
 def small_gng(tab, epochs=3, max_nodes=150):

@@ -15,13 +15,10 @@ from tests.app.gui.conftest import wait_idle
 
 
 @pytest.fixture
-def tab(qtbot):
-    tab = AvatarsTab()
-    qtbot.addWidget(tab)
-    tab.show()
+def tab(open_tab, qtbot):
+    tab = open_tab(AvatarsTab)
     qtbot.waitUntil(lambda: tab.avatar is not None and tab.settle(), timeout=10_000)
-    yield tab
-    tab.shutdown()
+    return tab
 
 
 def test_typing_a_name_draws_its_avatar(tab, qtbot, tmp_path):

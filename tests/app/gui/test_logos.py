@@ -19,12 +19,8 @@ from tests.app.gui.conftest import wait_idle
 
 
 @pytest.fixture
-def tab(qtbot):
-    tab = LogosTab()
-    qtbot.addWidget(tab)
-    tab.show()
-    yield tab
-    tab.shutdown()
+def tab(open_tab):
+    return open_tab(LogosTab)
 
 
 def small(tab, epochs=3):

@@ -18,12 +18,8 @@ from tests.app.gui.conftest import wait_idle
 
 
 @pytest.fixture
-def tab(qtbot):
-    tab = MapsTab()
-    qtbot.addWidget(tab)
-    tab.show()
-    yield tab
-    tab.shutdown()
+def tab(open_tab):
+    return open_tab(MapsTab)
 
 
 def test_iris_umatrix_with_class_markers(tab, qtbot, tmp_path):

@@ -23,12 +23,8 @@ SECRET = "Tr0ub4dor&3xyz"
 
 
 @pytest.fixture
-def tab(qtbot):
-    tab = MemoryTab()
-    qtbot.addWidget(tab)
-    tab.show()
-    yield tab
-    tab.shutdown()
+def tab(open_tab):
+    return open_tab(MemoryTab)
 
 
 def test_store_break_recover(tab, qtbot):

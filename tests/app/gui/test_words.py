@@ -23,12 +23,8 @@ TIMEOUT = 120_000
 
 
 @pytest.fixture
-def tab(qtbot):
-    tab = WordsTab()
-    qtbot.addWidget(tab)
-    tab.show()
-    yield tab
-    tab.shutdown()
+def tab(open_tab):
+    return open_tab(WordsTab)
 
 
 def small_page(tab):
