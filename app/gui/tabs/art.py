@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
-    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -40,7 +38,13 @@ from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, recent_files, remember_file
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.live import FramePump, LiveArtView
-from app.gui.widgets.panels import export_buttons, sample_combo, side_panel
+from app.gui.widgets.panels import (
+    export_buttons,
+    sample_combo,
+    side_panel,
+    stats_label,
+    two_columns,
+)
 from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control, JobRunner, recipe_job
@@ -170,24 +174,11 @@ class ArtTab(JobTab):
         error plot, and last the first preset (which starts the previews)."""
         controls = QWidget()
         side = QVBoxLayout(controls)
-        scroll = side_panel(controls)
-
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        self.stats_label = QLabel()
-        self.stats_label.setObjectName("stats")
-        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        right_layout = two_columns(self, side_panel(controls))
+        self.stats_label = stats_label()
         self.text_clock = Control(TEXT_RATE)
         right_layout.addWidget(self.stats_label)
         right_layout.addWidget(self.status)
-
-        splitter = QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
 
         source_box = QGroupBox("Input")
         grid = QGridLayout(source_box)

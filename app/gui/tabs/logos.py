@@ -17,12 +17,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +27,12 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path
 from app.gui.widgets.live import FramePump, LiveArtView, grid_polylines
-from app.gui.widgets.panels import export_buttons, side_panel
+from app.gui.widgets.panels import (
+    export_buttons,
+    side_panel,
+    stats_label,
+    two_columns,
+)
 from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control
@@ -131,20 +133,11 @@ class LogosTab(JobTab):
         side.addWidget(export_box)
         side.addStretch(1)
 
-        scroll = side_panel(controls, 360)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        self.stats_label = QLabel()
-        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        right_layout = two_columns(self, side_panel(controls, 360))
+        self.stats_label = stats_label()
         self.text_clock = Control(TEXT_RATE)
         right_layout.addWidget(self.stats_label)
         right_layout.addWidget(self.status)
-        splitter = QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        QVBoxLayout(self).addWidget(splitter)
         yield True
 
         self.view = LiveArtView(error_label="training error", error_plot=False)

@@ -20,12 +20,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +30,14 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path, remember_file
 from app.gui.widgets.live import FramePump, polylines_xy
-from app.gui.widgets.panels import export_buttons, sample_combo, side_panel
+from app.gui.widgets.panels import (
+    export_buttons,
+    sample_combo,
+    side_panel,
+    source_picker,
+    stats_label,
+    two_columns,
+)
 from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
 from app.gui.workers import TEXT_RATE, Control
@@ -226,13 +230,7 @@ class MapsTab(JobTab):
         self.sample_combo = sample_combo("File…", SAMPLES, self._on_sample)
         self.open_button = QPushButton("Load CSV/NPY…")
         self.open_button.clicked.connect(self._ask_open)
-        row = QHBoxLayout()
-        row.addWidget(self.sample_combo, 1)
-        row.addWidget(self.open_button)
-        form.addRow("data", row)
-        self.source_label = QLabel()
-        self.source_label.setWordWrap(True)
-        form.addRow(self.source_label)
+        self.source_label = source_picker(form, "data", self.sample_combo, self.open_button)
         self.map_form = ParamsForm(MapSettings, none_text={"label_column": "none"})
         form.addRow(self.map_form)
         side.addWidget(data_box)
@@ -265,23 +263,14 @@ class MapsTab(JobTab):
         side.addWidget(export_box)
         side.addStretch(1)
 
-        scroll = side_panel(controls)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        self.stats_label = QLabel()
-        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        right_layout = two_columns(self, side_panel(controls))
+        self.stats_label = stats_label()
         self.text_clock = Control(TEXT_RATE)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         right_layout.addWidget(self.legend)
         right_layout.addWidget(self.stats_label)
         right_layout.addWidget(self.status)
-        splitter = QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        QVBoxLayout(self).addWidget(splitter)
         yield True
 
         self.view = MapView()

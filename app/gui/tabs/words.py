@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import IMAGE_FILTER, ask_open_path, remember_file
 from app.gui.widgets.images import ImagePreview
-from app.gui.widgets.panels import sample_combo, side_panel
+from app.gui.widgets.panels import sample_combo, side_panel, source_picker
 from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
 from engines.pipeline import SAMPLES
@@ -89,13 +89,7 @@ class WordsTab(JobTab):
         self.sample_combo = sample_combo("Sample…", SAMPLES, self._on_sample)
         self.open_button = QPushButton("Open…")
         self.open_button.clicked.connect(self._ask_open)
-        row = QHBoxLayout()
-        row.addWidget(self.sample_combo, 1)
-        row.addWidget(self.open_button)
-        form.addRow("page", row)
-        self.source_label = QLabel()
-        self.source_label.setWordWrap(True)
-        form.addRow(self.source_label)
+        self.source_label = source_picker(form, "page", self.sample_combo, self.open_button)
         from engines.pipeline import PipelineParams
 
         self.pipeline_form = ParamsForm(PipelineParams, fields=("crop", "max_side"),
