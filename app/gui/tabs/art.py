@@ -365,16 +365,6 @@ class ArtTab(JobTab):
         for f in files:
             self.recent_menu.addAction(f, lambda f=f: self.open_file(f))
 
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
-        if urls:
-            self.open_file(urls[0].toLocalFile())
-            event.acceptProposedAction()
-
     # ------------------------------------------------------------------ presets
     @property
     def engine(self) -> str:

@@ -128,6 +128,19 @@ class JobTab(QWidget):
             self.report(exc)
             return None
 
+    # ------------------------------------------------------------------ files dropped
+    # A tab that calls ``setAcceptDrops(True)`` opens the first file dropped on it with its
+    # ``open_file(path)``.
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.open_file(urls[0].toLocalFile())
+            event.acceptProposedAction()
+
     # ------------------------------------------------------------------ export
     def ask_export(self, caption: str, name: str, filters: str) -> Path | None:
         return ask_save_path(self, caption, name, filters)

@@ -170,16 +170,6 @@ class WordsTab(JobTab):
         self.set_source(str(path))
         self.run_default()
 
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
-        if urls:
-            self.open_file(urls[0].toLocalFile())
-            event.acceptProposedAction()
-
     def apply_preset(self, preset: Preset) -> None:
         self.preset_name = preset.name
         self.base_preset = preset
