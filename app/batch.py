@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import threading
 import time
@@ -46,6 +47,8 @@ FORMATS = ("svg", "png")
 MANIFEST = "manifest.json"
 #: Preset fields that do not change what is drawn, left out of the parameter hash.
 UNHASHED_PRESET_FIELDS = ("description", "input")
+#: Temporary names of files being written (see engines.atomic): ``.NAME.XXXXXXXX.part``.
+_TEMPORARY = re.compile(r"\..+\.(svg|png|json)\.[A-Za-z0-9_]+\.part")
 #: Longest wait for stopped workers to finish writing an input before they are killed.
 STOP_TIMEOUT = 30.0
 
@@ -497,8 +500,14 @@ class WorkerPool:
 
     def __init__(self, size: int):
         import multiprocessing
+        import sys
 
-        self._ctx = multiprocessing.get_context()
+        # fork where the platform has it: workers share the loaded engines and can tell
+        # their parent (forkserver would put a server between them).
+        fork = (
+            sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+        )
+        self._ctx = multiprocessing.get_context("fork" if fork else None)
         self._workers = [self._start() for _ in range(size)]
 
     def _start(self) -> _Worker:
@@ -672,6 +681,7 @@ class BatchRun:
         self._lock = folder_lock(self.out_dir)
         self._lock.__enter__()
         try:
+            self._remove_leftovers()
             self.manifest = Manifest(self.out_dir)
             if self.manifest.notice:
                 self.report.notices.append(self.manifest.notice)
@@ -695,6 +705,13 @@ class BatchRun:
             if self._lock is not None:
                 self._lock.__exit__(None, None, None)
                 self._lock = None
+
+    def _remove_leftovers(self) -> None:
+        """Remove temporary files a killed run left (the lock keeps out any live writer)."""
+        for path in self.out_dir.glob(".*.part"):
+            if _TEMPORARY.fullmatch(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
+                self.report.notices.append(f"removed {display_name(path)}, left by a killed run")
 
     @property
     def total(self) -> int:

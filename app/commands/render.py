@@ -81,8 +81,11 @@ def render(
 ) -> None:
     """Render files, folders, sample:NAME or text:WORDS as line art (GNG or SOFM presets).
 
-    Writes DIR/<stem>.<preset>.svg|png and DIR/manifest.json. Outputs that exist are kept
-    (a re-run resumes) unless --force. Exit 0 when every input rendered, 1 when some failed.
+    Writes DIR/<stem>.<preset>.svg|png and DIR/manifest.json (one entry per input and
+    preset). A re-run skips an input only when its parameters, seed, epochs, content and
+    output options are those recorded and its files exist (--force renders everything).
+    Ctrl-C or TERM stop cleanly. Exit 0 when every input rendered, 1 when some failed or the
+    run was stopped, 2 for a usage error or a folder another run is writing into.
     """
     from app.batch import (
         BatchRun,
@@ -138,6 +141,9 @@ def render(
     except FolderBusy as exc:
         fail_usage(str(exc))
         return
+    except KeyboardInterrupt:  # before any input was sent to render
+        click.echo(f"Interrupted before rendering; nothing written to {out_dir}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
     except OSError as exc:
         fail_usage(f"{display_name(out_dir)}: {exc.strerror or exc}")
         return
@@ -149,10 +155,12 @@ def render(
         for entry in report.entries:
             if entry["status"] == "failed":
                 click.echo(f"Failed: {entry['error']}", err=True)
+        cancelled = report.count("cancelled")
         click.echo(
             f"{report.count('done')} rendered, {report.count('skipped')} skipped, "
-            f"{report.failed} failed → {out_dir}" + (" (interrupted)" if report.interrupted else "")
-        )
+            f"{report.count('failed')} failed" + (f", {cancelled} cancelled" if cancelled else "")
+            + f" → {out_dir}" + (" (interrupted)" if report.interrupted else "")
+        )  # fmt: skip
     sys.exit(EXIT_SOME_FAILED if report.failed or report.interrupted else EXIT_OK)
 
 
