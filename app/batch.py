@@ -338,14 +338,23 @@ def render_one(job: Job, deliver: Callable[[Entry], None] | None = None) -> Entr
         kind = registry.art_job(preset.engine)
         result = kind.run(job.source, preset, seed=job.seed, epochs=job.epochs)
         export = kind.load("export")
-        t_render = time.perf_counter()
-        title = art_title(job.source, job.preset_name)
-        with stop_held():
+    except (GasworksError, OSError, ValueError) as exc:
+        entry = _failure(job, exc, start)
+        if deliver is not None:
+            deliver(entry)
+        return entry
+    t_render = time.perf_counter()
+    title = art_title(job.source, job.preset_name)
+    with stop_held():
+        try:
             extra: dict[str, Any] = {}
             for fmt, path in outputs.items():
                 figures = export(result, path, overwrite=True, title=title, plotter=job.plotter)
                 if figures:
                     extra["plotter" if fmt == "svg" and job.plotter is not None else fmt] = figures
+        except (GasworksError, OSError, ValueError) as exc:
+            entry = _failure(job, exc, start)
+        else:
             timings = {**result.timings, "write": time.perf_counter() - t_render}
             entry = _entry(
                 job.source,
@@ -359,18 +368,17 @@ def render_one(job: Job, deliver: Callable[[Entry], None] | None = None) -> Entr
                 timings={k: round(v, 3) for k, v in timings.items()},
                 seconds=round(time.perf_counter() - start, 3),
             )
-            if deliver is not None:
-                deliver(entry)
-            return entry
-    except (GasworksError, OSError, ValueError) as exc:
-        message = str(exc)
-        if job.source not in message and display_name(job.source) not in message:
-            message = f"{display_name(job.source)}: {message}"
-        entry = _entry(job.source, job.preset_name, "failed", error=message,
-                       seconds=round(time.perf_counter() - start, 3))  # fmt: skip
-    if deliver is not None:
-        deliver(entry)
+        if deliver is not None:
+            deliver(entry)
     return entry
+
+
+def _failure(job: Job, exc: Exception, start: float) -> Entry:
+    message = str(exc)
+    if job.source not in message and display_name(job.source) not in message:
+        message = f"{display_name(job.source)}: {message}"
+    return _entry(job.source, job.preset_name, "failed", error=message,
+                  seconds=round(time.perf_counter() - start, 3))  # fmt: skip
 
 
 def render_job(job: Job) -> Entry:
@@ -525,7 +533,7 @@ class WorkerPool:
         from multiprocessing.connection import wait
 
         queue = deque(tasks)
-        for worker in self._workers:
+        for worker in list(self._workers):
             self._assign(worker, queue)
         while any(w.task for w in self._workers):
             busy = {w.conn: w for w in self._workers if w.task}
@@ -536,10 +544,10 @@ class WorkerPool:
     def _receive(self, worker: _Worker, queue: deque, on_entry) -> None:
         index, job = worker.task
         try:
-            entry = conn_entry = worker.conn.recv()
+            entry = worker.conn.recv()
         except (EOFError, OSError):
-            conn_entry = None
-        if conn_entry is None:  # the worker died: its input fails, a new worker goes on
+            entry = None
+        if entry is None:  # the worker died: its input fails, a new worker goes on
             entry = _entry(job.source, job.preset_name, "failed",
                            error=f"{display_name(job.source)}: the worker process stopped "
                                  f"unexpectedly ({self._retire(worker)})")  # fmt: skip
@@ -554,9 +562,17 @@ class WorkerPool:
             self._assign(worker, queue)
 
     def _assign(self, worker: _Worker, queue: deque) -> None:
-        if queue:
+        """Send ``worker`` the next job (a worker found dead meanwhile is replaced)."""
+        while queue:
             worker.task = queue.popleft()
-            worker.conn.send(worker.task[1])
+            try:
+                worker.conn.send(worker.task[1])
+                return
+            except OSError:
+                queue.appendleft(worker.task)
+                self._retire(worker)
+                worker = self._start()
+                self._workers.append(worker)
 
     def _retire(self, worker: _Worker) -> str:
         """Forget a dead worker; how it ended."""
@@ -719,11 +735,11 @@ class BatchRun:
 
     def _plan(self) -> None:
         self._entries: list[Entry | None] = [None] * len(self.items)
-        self._skipped: list[tuple[int, Entry]] = []
+        self._settled: list[tuple[int, Entry]] = []  # known before rendering: skips, failures
         for index, item in enumerate(self.items):
             if not isinstance(item, str):
                 failure = {"input": item["input"], "preset": self.preset.name, **item}
-                self._skipped.append((index, failure))
+                self._settled.append((index, failure))
                 continue
             job = self._job(item)
             hashes = {"parameters": self._params_hash, "input": input_hash(item),
@@ -734,7 +750,7 @@ class BatchRun:
             if reason is None:
                 entry = _entry(item, self.preset.name, "skipped",
                                outputs=[str(p) for p in outputs])  # fmt: skip
-                self._skipped.append((index, entry))
+                self._settled.append((index, entry))
                 continue
             if reason:
                 self.rerendering.append((display_name(item), reason))
@@ -764,7 +780,7 @@ class BatchRun:
 
         try:
             try:
-                for index, entry in self._skipped:
+                for index, entry in self._settled:
                     finish(index, entry)
                 todo = [(t.index, t.job) for t in self._tasks]
                 if self._pool is None:

@@ -193,6 +193,23 @@ def test_stopped_batch_ends_its_workers_and_says_what_is_on_disk(batch, photos, 
     assert 1 <= sum(e["status"] == "done" for e in entries.values()) < 8
 
 
+def test_a_killed_worker_fails_only_its_input(batch, photos, tmp_path):
+    out = tmp_path / "out"
+    proc = batch(photos, "-o", out, "--workers", "2", *SLOW)
+    victim = batch.workers_of(proc)[0]
+    _wait_for(lambda: any(out.glob("*.svg")), "the first picture")
+    os.kill(victim, signal.SIGKILL)
+    code = proc.wait(timeout=PATIENCE)
+    statuses = [e["status"] for e in _entries(out).values()]
+    failed = [e["error"] for e in _entries(out).values() if e["status"] == "failed"]
+    # The victim was rendering (it is idle only between two inputs, when it would be replaced
+    # without a loss): its input fails, a new worker renders the rest.
+    assert len(statuses) == 8 and statuses.count("done") + len(failed) == 8
+    assert len(failed) <= 1 and code == len(failed), _output(proc)
+    assert all("the worker process stopped unexpectedly (killed by SIGKILL)" in f for f in failed)
+    assert len(list(out.glob("*.svg"))) == statuses.count("done")
+
+
 def test_a_second_run_into_a_busy_folder_is_refused(batch, photos, tmp_path, gasworks):
     out = tmp_path / "out"
     proc = batch(photos, "-o", out, "--workers", "1", *SLOW)
