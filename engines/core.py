@@ -18,6 +18,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+#: Longest wait between two callbacks of :func:`run` (when it chooses the chunks): a view
+#: redraws at most about 30 times a second, and pause or cancel answer within this.
+REPORT_SECONDS = 0.01
 #: Wall time one chunk of steps aims at when :func:`run` chooses the chunk size itself:
 #: short, so a callback that cancels or pauses acts at once and a GUI thread gets the
 #: interpreter often (compiled kernels hold the GIL).
@@ -102,6 +105,7 @@ def run(
     *,
     every: int | None = None,
     chunk_seconds: float = CHUNK_SECONDS,
+    report_seconds: float = REPORT_SECONDS,
 ) -> Any:
     """Step ``engine`` up to ``budget`` updates, reporting snapshots to ``callback``.
 
@@ -112,11 +116,13 @@ def run(
     budget : int
         Largest number of updates to run (the unit is the engine's own: signals, epochs...).
     callback : callable, optional
-        Called with a snapshot after each chunk of updates; returning True cancels.
+        Called with a snapshot; returning True cancels.
     every : int, optional
-        Updates per chunk. By default the chunk adapts so that one takes about
-        ``chunk_seconds`` (only when there is a callback; without one the whole budget is
-        one call). The chunking never changes the result, only how often the callback runs.
+        Updates per chunk, with the callback called after every chunk. By default (with a
+        callback) the chunk adapts so that one step call takes about ``chunk_seconds``, and
+        the callback runs after the first chunk, then at most once per ``report_seconds``,
+        and after the last: a snapshot copies the engine's state, so taking one per chunk
+        would cost more than the training. The chunking never changes the result.
 
     Returns
     -------
@@ -129,25 +135,32 @@ def run(
     budget = check_count(budget, "budget")
     if every is not None:
         every = check_count(every, "every", minimum=1)
-    start = engine.snapshot().iteration if callback is not None else 0
-    adaptive = every is None
-    chunk = budget if adaptive and callback is None else (every or 1)
+    if callback is None and every is None:
+        # Nobody watches: the whole budget in one call (as fast as the engine goes).
+        if budget > 0 and not engine.done:
+            engine.step(budget)
+        snap = engine.snapshot()
+        return with_budget(snap, snap.iteration)
+    target = engine.snapshot().iteration + budget
+    chunk = every or 1
     remaining = budget
-    target = None
+    last_report = -float("inf")
     while remaining > 0 and not engine.done:
-        n = min(max(chunk, 1), remaining)
+        n = min(chunk, remaining)
         t0 = time.perf_counter()
         engine.step(n)
+        t1 = time.perf_counter()
         remaining -= n
-        if adaptive and callback is not None:
-            spent = time.perf_counter() - t0
-            if spent < chunk_seconds / 2:
+        if every is None:
+            if t1 - t0 < chunk_seconds / 2:
                 chunk *= 2
-            elif spent > chunk_seconds * 2 and chunk > 1:
+            elif t1 - t0 > chunk_seconds * 2 and chunk > 1:
                 chunk //= 2
-        if callback is not None:
-            target = start + budget
+        last = remaining == 0 or engine.done
+        if callback is not None and (
+            every is not None or last or t1 - last_report >= report_seconds
+        ):
+            last_report = t1
             if callback(with_budget(engine.snapshot(), target)):
                 break
-    snap = engine.snapshot()
-    return with_budget(snap, target if target is not None else snap.iteration + remaining)
+    return with_budget(engine.snapshot(), target)
