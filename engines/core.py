@@ -19,8 +19,9 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 #: Longest wait between two callbacks of :func:`run` (when it chooses the chunks): a view
-#: redraws at most about 30 times a second, and pause or cancel answer within this.
-REPORT_SECONDS = 0.01
+#: redraws about 30 times a second (a callback twice as often keeps every redraw fresh),
+#: and pause or cancel answer within this.
+REPORT_SECONDS = 1 / 60
 #: Wall time one chunk of steps aims at when :func:`run` chooses the chunk size itself:
 #: short, so a callback that cancels or pauses acts at once and a GUI thread gets the
 #: interpreter often (compiled kernels hold the GIL).
