@@ -68,7 +68,8 @@ class ArtEngine(Protocol):
     """What an art engine's module offers (``engines.gng.art``, ``engines.som.art``)."""
 
     def train(self, points: np.ndarray, preset: Preset, *, seed: int, epochs: int | None,
-              callback: Callback | None) -> tuple[Any, int]: ...  # fmt: skip
+              callback: Callback | None,
+              pipeline: PipelineResult | None) -> tuple[Any, int, dict[str, Any]]: ...  # fmt: skip
 
     def mesh(self, snapshot: Any, style: ArtStyle, *, bounds, name: str) -> Drawing: ...
 
@@ -76,6 +77,14 @@ class ArtEngine(Protocol):
              name: str) -> tuple[Drawing, dict[str, Any]]: ...  # fmt: skip
 
     def figures(self, snapshot: Any) -> dict[str, Any]: ...
+
+
+def pipeline_figures(result: PipelineResult) -> dict[str, Any]:
+    """The points mode for the manifest, and why ``auto`` chose it."""
+    figures: dict[str, Any] = {"points_mode": result.mode}
+    if result.mode_reason:
+        figures["points_mode_reason"] = result.mode_reason
+    return figures
 
 
 def art_engine(engine: str | None) -> ArtEngine:
@@ -119,13 +128,15 @@ def render_art(
     points = checked_points(source, result)
     t1 = time.perf_counter()
     seed = check_seed(preset.seed if seed is None else seed)
-    snapshot, epochs = art.train(points, preset, seed=seed, epochs=epochs, callback=callback)
+    snapshot, epochs, trained = art.train(
+        points, preset, seed=seed, epochs=epochs, callback=callback, pipeline=result
+    )
     t2 = time.perf_counter()
     style = preset.style or ArtStyle()
     drawing, drawing_stats = art.draw(snapshot, style, result, name=preset.name)
     timings = {"pipeline": t1 - t0, "train": t2 - t1, "draw": time.perf_counter() - t2}
-    stats = {"points": int(points.shape[0]), **art.figures(snapshot), "epochs": epochs,
-             "error": snapshot.error, **drawing_stats}  # fmt: skip
+    stats = {"points": int(points.shape[0]), **pipeline_figures(result), **art.figures(snapshot),
+             "epochs": epochs, "error": snapshot.error, **trained, **drawing_stats}  # fmt: skip
     return RenderResult(drawing, style, result, snapshot, epochs, seed, timings, stats)
 
 

@@ -1,6 +1,13 @@
 """Growing Neural Gas art: the graph learnt from an image's points, drawn as edges or as
 continuous pen strokes (``style.stroke``). The recipe is :func:`render`; the shared body is
-:func:`engines.render.render_art`."""
+:func:`engines.render.render_art`.
+
+The network's size follows the data: ``max_nodes`` never exceeds the number of points (the
+cap is reported in the result's notices), and on tone points (``pipeline.points = "tone"``)
+it is a ceiling: nodes are added until the drawing's estimated ink
+(:func:`engines.art.tone.mean_line_ink`, at the style's pen width) matches the photo's mean
+darkness, then the network settles at that size.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +25,38 @@ from engines.render import image_bounds, render_art
 #: Automatic epoch count: enough signals to grow every node, plus this share.
 AUTO_EPOCH_MARGIN = 1.25
 AUTO_EPOCHS_RANGE = (5, 200)
+#: Tone art measures the drawing's ink each time the network grew by this share of
+#: ``max_nodes`` (and stops adding nodes once it reaches the photo's darkness).
+TONE_CHECK_SHARE = 0.01
+#: A tone drawing lighter than the photo by more than this gets a notice.
+TONE_SHORTFALL = 0.03
+
+
+def fit_params(params, n_points: int) -> tuple[Any, list[str]]:
+    """``params`` with ``max_nodes`` (and ``n_start_nodes``) no larger than the number of
+    points, and the notices saying so."""
+    if params.max_nodes <= n_points:
+        return params, []
+    update = {"max_nodes": n_points, "n_start_nodes": min(params.n_start_nodes, n_points)}
+    notice = (
+        f"max_nodes {params.max_nodes:,} capped at {n_points:,}, the number of points "
+        "(a network cannot have more nodes than points to learn)"
+    )
+    return params.model_copy(update=update), [notice]
+
+
+def tone_goal(pipeline, style: ArtStyle) -> tuple[float, float] | None:
+    """(the photo's mean darkness, the pen width in image pixels) when the network should
+    grow to match the photo's tone, else None (not tone points, or ``match_tone`` off)."""
+    from engines.art.geometry import CanvasTransform
+
+    if pipeline is None or pipeline.mode != "tone" or not pipeline.params.match_tone:
+        return None
+    grey = np.clip(pipeline.blurred, 0.0, 1.0)
+    darkness = float(grey.mean() if pipeline.params.invert else 1.0 - grey.mean())
+    fit = CanvasTransform.fit(image_bounds(pipeline), style.width, style.height, style.margin)
+    pen_px = style.line_width / (fit.scale * pipeline.params.scale)
+    return darkness, pen_px
 
 
 def auto_epochs(n_points: int, max_nodes: int, n_iter_before_neuron_added: int) -> int:
@@ -28,17 +67,97 @@ def auto_epochs(n_points: int, max_nodes: int, n_iter_before_neuron_added: int) 
 
 
 def train(
-    points: np.ndarray, preset, *, seed: int, epochs: int | None, callback: Callback | None
-) -> tuple[GNGSnapshot, int]:
+    points: np.ndarray,
+    preset,
+    *,
+    seed: int,
+    epochs: int | None,
+    callback: Callback | None,
+    pipeline=None,
+) -> tuple[GNGSnapshot, int, dict[str, Any]]:
     """Train the preset's GNG on ``points``; epochs default to the preset's, else enough to
-    grow every node."""
-    params = preset.engine_params
-    if epochs is None:
-        epochs = preset.epochs or auto_epochs(
-            points.shape[0], params.max_nodes, params.n_iter_before_neuron_added
-        )
+    grow every node. On tone points the network stops growing once its drawing is as dark
+    as the photo (see the module's docstring).
+
+    Returns the snapshot, the epochs run and figures for the result's stats (``notices``,
+    and ``tone`` for tone-sized networks).
+    """
+    params, notices = fit_params(preset.engine_params, points.shape[0])
+    figures: dict[str, Any] = {"notices": notices} if notices else {}
+    goal = tone_goal(pipeline, preset.style or ArtStyle())
     gng = GrowingNeuralGas(params, data=points, seed=seed)
-    return run(gng, epochs * gng.signals_per_epoch, callback), epochs
+    if goal is None:
+        if epochs is None:
+            epochs = preset.epochs or auto_epochs(
+                points.shape[0], params.max_nodes, params.n_iter_before_neuron_added
+            )
+        return run(gng, epochs * gng.signals_per_epoch, callback), epochs, figures
+    snapshot, epochs, tone = _train_to_tone(gng, pipeline, preset, goal, epochs, callback)
+    if tone["ink"] < tone["darkness"] - TONE_SHORTFALL and snapshot.n_nodes >= params.max_nodes:
+        notices.append(
+            f"the drawing's ink ({tone['ink']:.2f}) stays below the photo's darkness "
+            f"({tone['darkness']:.2f}) at max_nodes {params.max_nodes:,}: raise max_nodes or "
+            "style.line_width for the full tone"
+        )
+        figures["notices"] = notices
+    return snapshot, epochs, {**figures, "tone": tone}
+
+
+def _train_to_tone(gng, pipeline, preset, goal, epochs, callback):
+    """Grow until the estimated ink reaches the photo's darkness (or ``max_nodes``), then
+    settle for the auto epochs' margin (or until the given epochs are spent)."""
+    from engines.art.tone import mean_line_ink
+
+    darkness, pen_px = goal
+    params = gng.params
+    per_epoch = gng.signals_per_epoch
+    line_share = 1.0
+    if (preset.style or ArtStyle()).stroke == "continuous":
+        line_share = 0.0  # set from the mesh below: a path uses about one edge per node
+    shape, scale = pipeline.image_size, pipeline.params.scale
+    state = {"next": 0, "ink": 0.0, "stopped": False, "cancelled": False}
+    step_nodes = max(1, round(TONE_CHECK_SHARE * params.max_nodes))
+
+    def ink_of(snap) -> float:
+        if not len(snap.edges):
+            return 0.0
+        share = line_share or min(1.0, snap.n_nodes / snap.n_edges)
+        return mean_line_ink(snap.nodes[snap.edges], shape, scale=scale, pen_px=pen_px * share)
+
+    def watch(snap) -> bool:
+        """Checks the ink as the network grows; True when the run should end here (the
+        caller cancelled, or growth stopped and the settling budget is set anew)."""
+        if not state["stopped"] and snap.n_nodes >= state["next"]:
+            state["next"] = snap.n_nodes + step_nodes
+            state["ink"] = ink_of(snap)
+            if state["ink"] >= darkness:
+                gng.stop_growing()
+                state["stopped"] = True
+        if callback is not None and callback(snap):
+            state["cancelled"] = True
+        return state["cancelled"] or (growing and state["stopped"])
+
+    fixed = epochs or preset.epochs
+    growing = not fixed
+    if fixed:
+        budget = fixed * per_epoch
+    else:
+        grow_signals = params.max_nodes * params.n_iter_before_neuron_added
+        budget = max(AUTO_EPOCHS_RANGE[0] * per_epoch, math.ceil(grow_signals * AUTO_EPOCH_MARGIN))
+    every = None if callback is not None else step_nodes * params.n_iter_before_neuron_added
+    snap = run(gng, budget, watch, every=every)
+    if growing and state["stopped"] and not state["cancelled"] and not snap.done:
+        # Settle at the size reached: the margin the auto epochs give a fully grown network.
+        growing = False
+        settle = math.ceil(gng.n_nodes * params.n_iter_before_neuron_added
+                           * (AUTO_EPOCH_MARGIN - 1.0))  # fmt: skip
+        total = max(AUTO_EPOCHS_RANGE[0] * per_epoch, snap.iteration + settle)
+        snap = run(gng, total - snap.iteration, watch, every=every)
+    ink = ink_of(snap)
+    figures = {"darkness": round(darkness, 3), "ink": round(ink, 3),
+               "pen_px": round(pen_px, 3), "grown_to": snap.n_nodes,
+               "max_nodes": params.max_nodes}  # fmt: skip
+    return snap, math.ceil(snap.iteration / per_epoch), figures
 
 
 def mesh(snapshot: GNGSnapshot, style: ArtStyle, *, bounds=None, name: str = "art") -> Drawing:

@@ -237,6 +237,20 @@ class GrowingNeuralGas:
     def signals_per_epoch(self) -> int:
         return 0 if self._signals is None else int(self._signals.shape[0])
 
+    @property
+    def n_nodes(self) -> int:
+        """Nodes alive now (0 before data arrives)."""
+        return 0 if self._state is None else int(self._state.si[K.N_ALIVE])
+
+    def stop_growing(self) -> int:
+        """Insert no more nodes from now on (training goes on); returns the node count.
+
+        Used by recipes that size the network by what it draws (tone art stops once the
+        drawing's ink matches the photo's tone)."""
+        n = max(self.n_nodes, 2)
+        self._cfg = self._cfg._replace(max_nodes=n)
+        return n
+
     def step(self, n: int = 1, *, data: np.ndarray | None = None) -> StepStats:
         """Present ``n`` signals (fewer if the stop rule fires), crossing epochs as needed.
 

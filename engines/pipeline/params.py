@@ -17,6 +17,14 @@ THRESHOLD_METHODS = GLOBAL_METHODS + LOCAL_METHODS
 #: How the lines of a rendered text are aligned (presets' ``text.align``).
 TextAlign = Literal["left", "center", "right"]
 TEXT_ALIGNS: tuple[str, ...] = typing.get_args(TextAlign)
+#: Which pixels become points (:mod:`engines.pipeline.tone`): those darker than the
+#: threshold, a sample following the tones, edge and ridge pixels, or binary/tone chosen
+#: from the histogram.
+PointsMode = Literal["binary", "tone", "edges", "auto"]
+#: How tone points are drawn from the darkness map.
+Stipple = Literal["random", "diffusion", "blue_noise"]
+#: The filter finding dark lines for the edges mode.
+Ridges = Literal["sato", "meijering", "none"]
 
 
 def parse_crop(text: str) -> tuple[int, int, int, int]:
@@ -39,7 +47,10 @@ class PipelineParams(BaseModel):
 
     Foreground is the dark part of the image: a pixel is foreground when its (blurred) grey
     value is below the threshold, where threshold = method's value + ``offset``. ``invert``
-    makes the light part the foreground instead.
+    makes the light part the foreground instead. That is the ``binary`` points mode; ``tone``
+    samples points with a probability rising with darkness (``gamma``, ``density``,
+    ``stipple``), ``edges`` takes edge and ridge pixels (``edge_sigma``, ``ridges``), and
+    ``auto`` picks binary or tone from the histogram (:mod:`engines.pipeline.tone`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -61,6 +72,32 @@ class PipelineParams(BaseModel):
         description="choose resize, blur and threshold from the image (ignores max_side, "
         "blur, threshold and offset)",
     )
+    points: PointsMode = Field(
+        "binary",
+        description="binary: pixels darker than the threshold; tone: a sample whose density "
+        "follows darkness; edges: Canny edges and dark ridges; auto: binary or tone from the "
+        "histogram",
+    )
+    gamma: float = Field(
+        3.0, gt=0.0, le=10.0, description="tone: points per pixel grow as darkness ** gamma"
+    )
+    density: float = Field(
+        8.0,
+        gt=0.0,
+        le=64.0,
+        description="tone: expected points per black pixel (dozens per node keep the mesh "
+        "whole: with few, edges age out)",
+    )
+    stipple: Stipple = Field(
+        "random", description="tone: independent draws, error diffusion or blue noise"
+    )
+    match_tone: bool = Field(
+        True,
+        description="tone: the art's network stops adding nodes once the drawing is as dark "
+        "as the photo (max_nodes is then a ceiling)",
+    )
+    edge_sigma: float = Field(2.0, ge=0.0, le=20.0, description="edges: Canny's sigma in px")
+    ridges: Ridges = Field("sato", description="edges: filter adding thin dark lines")
     min_object_size: int = Field(0, ge=0, le=1_000_000, description="drop smaller blobs")
     scale: float = Field(1.0, gt=0.0, le=1e6, description="multiplies point coordinates")
     max_points: Annotated[int, Field(ge=1)] | None = None

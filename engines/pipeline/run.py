@@ -1,4 +1,9 @@
-"""Run the whole pipeline: source → grey → crop → resize → blur → threshold → points."""
+"""Run the whole pipeline: source → grey → crop → resize → blur → threshold → points.
+
+The last step depends on the ``points`` mode: the threshold's foreground pixels
+(``binary``), a sample following the tones (``tone``), or edge and ridge pixels
+(``edges``); see :mod:`engines.pipeline.tone`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from engines.pipeline import auto, steps
+from engines.pipeline import auto, steps, tone
 from engines.pipeline.loading import load_image
 from engines.pipeline.params import PipelineParams
-from engines.pipeline.points import binary_to_points
+from engines.pipeline.points import binary_to_points, pixels_to_points
 
 
 @dataclass(frozen=True)
@@ -22,8 +27,14 @@ class PipelineResult:
     grey: np.ndarray  # (M', N') float in [0, 1], after resize
     blurred: np.ndarray  # (M', N') float
     threshold: float | np.ndarray  # scalar for global methods, (M', N') for local ones
-    binary: np.ndarray  # (M', N') bool, True = foreground
+    binary: np.ndarray  # (M', N') bool, True = foreground (tone, edges: pixels with points)
     points: np.ndarray = field(repr=False)  # (P, 2) float32
+    #: The points mode used ('binary', 'tone' or 'edges'; 'auto' resolved).
+    mode: str = "binary"
+    #: Why ``auto`` chose ``mode`` ('' when the mode was asked for).
+    mode_reason: str = ""
+    #: Tone mode: expected points per pixel, (M', N') float (None otherwise).
+    density: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def image_size(self) -> tuple[int, int]:
@@ -39,8 +50,14 @@ class PipelineResult:
         return {"min": float(np.min(t)), "mean": float(np.mean(t)), "max": float(np.max(t))}
 
     def previews(self) -> dict[str, np.ndarray]:
-        """Each step as an 8-bit image (grey, blurred, binary with ink black, points)."""
+        """Each step as an 8-bit image (grey, blurred, binary with ink black, points).
+
+        In tone mode the third image is the density map (darker: more points per pixel)
+        and the fourth the sampled points; in edges mode both show the edge pixels."""
         ink = np.where(self.binary, 0, 255).astype(np.uint8)
+        if self.density is not None:
+            top = max(float(self.density.max()), 1e-12)
+            ink = _to_uint8(1.0 - self.density / top)
         return {
             "grey": _to_uint8(self.grey),
             "blurred": _to_uint8(self.blurred),
@@ -94,6 +111,12 @@ def run_pipeline(
     if params.auto:
         params = params.model_copy(update={"max_side": params.max_side or auto.AUTO_MAX_SIDE})
     cropped, grey = prepare_grey(image, params)
+    mode, reason = params.points, ""
+    if mode == "auto":
+        choice = tone.choose_mode(grey)
+        mode, reason = choice.mode, choice.reason
+    if mode != "binary":
+        return _sampled(params, mode, reason, cropped, grey)
     if params.auto:
         blurred = steps.blur(grey, auto.auto_blur(grey.shape))
         thresh: float | np.ndarray = auto.auto_threshold(blurred)
@@ -109,7 +132,34 @@ def run_pipeline(
     points = binary_to_points(
         binary, scale=params.scale, max_points=params.max_points, seed=params.subsample_seed
     )
-    return PipelineResult(params, cropped, grey, blurred, thresh, binary, points)
+    return PipelineResult(params, cropped, grey, blurred, thresh, binary, points, "binary", reason)
+
+
+def _sampled(
+    params: PipelineParams, mode: str, reason: str, cropped: np.ndarray, grey: np.ndarray
+) -> PipelineResult:
+    """The tone and edges modes: points from the blurred grey image, no threshold."""
+    sigma = auto.auto_blur(grey.shape) if params.auto else params.blur
+    blurred = steps.blur(grey, sigma)
+    seed = params.subsample_seed
+    if mode == "tone":
+        density = tone.tone_density(
+            blurred, gamma=params.gamma, density=params.density, invert=params.invert
+        )
+        rows, cols = tone.sample_tone(density, method=params.stipple, seed=seed)
+        binary = np.zeros(grey.shape, dtype=bool)
+        binary[np.clip(np.rint(rows).astype(np.int64), 0, grey.shape[0] - 1),
+               np.clip(np.rint(cols).astype(np.int64), 0, grey.shape[1] - 1)] = True  # fmt: skip
+    else:
+        density = None
+        binary = tone.edge_mask(blurred, sigma=params.edge_sigma, ridges=params.ridges)
+        binary = steps.remove_small(binary, params.min_object_size)
+        rows, cols = np.nonzero(binary)
+    points = pixels_to_points(
+        rows, cols, scale=params.scale, max_points=params.max_points, seed=seed
+    )
+    return PipelineResult(params, cropped, grey, blurred, float("nan"), binary, points, mode,
+                          reason, density)  # fmt: skip
 
 
 def _check_image(image: np.ndarray) -> None:

@@ -17,15 +17,21 @@ from engines.som.engine import SOFM, SOFMSnapshot
 
 
 def train(
-    points: np.ndarray, preset, *, seed: int, epochs: int | None, callback: Callback | None
-) -> tuple[SOFMSnapshot, int]:
+    points: np.ndarray,
+    preset,
+    *,
+    seed: int,
+    epochs: int | None,
+    callback: Callback | None,
+    pipeline=None,
+) -> tuple[SOFMSnapshot, int, dict[str, Any]]:
     """Train the preset's map on ``points``; epochs default to the preset's, else the
-    params'."""
+    params'. (A map's size is its grid's: ``pipeline`` changes nothing.)"""
     params = preset.engine_params
     epochs = epochs or preset.epochs or params.epochs
     params = params.model_copy(update={"epochs": epochs})
     som = SOFM(params, data=points, seed=seed)
-    return run(som, epochs, callback), epochs
+    return run(som, epochs, callback), epochs, {}
 
 
 #: A link between neighbouring units longer than this many median links bridges empty paper
