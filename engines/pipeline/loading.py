@@ -1,8 +1,10 @@
-"""Load an image file or a bundled sample as a float RGB or grey array in [0, 1]."""
+"""Load an image file, its bytes or a bundled sample as a float RGB or grey array in [0, 1]."""
 
 from __future__ import annotations
 
+import io
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,18 @@ SKIMAGE_SAMPLES = (
 ASSET_SAMPLE_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
 ASSET_SAMPLES = ("signature",)
 SAMPLES = SKIMAGE_SAMPLES + ASSET_SAMPLES
+
+
+@dataclass(frozen=True)
+class ImageBytes:
+    """An image file's content read elsewhere, under the file's name (a batch's client sends
+    it to a worker that cannot see the file); messages and output names use the name."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def is_sample(source: str | Path) -> bool:
@@ -89,16 +103,16 @@ def _pil_to_float(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
-def load_image(source: str | Path, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """Load ``source`` (a path or ``sample:NAME``) as a float image in [0, 1].
+def load_image(source: str | Path | ImageBytes, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Load ``source`` (a path, ``sample:NAME`` or a file's bytes) as a float image in [0, 1].
 
     EXIF orientation is applied; transparency is composited on white; palette, CMYK, 16-bit
     and float images are converted; an animated image gives its first frame.
 
     Parameters
     ----------
-    source : str or Path
-        A file path, or ``sample:NAME`` for one of :data:`SAMPLES`.
+    source : str, Path or ImageBytes
+        A file path, ``sample:NAME`` for one of :data:`SAMPLES`, or a file's content.
     max_pixels : int
         Images whose header claims more pixels are refused before decoding.
 
@@ -114,18 +128,21 @@ def load_image(source: str | Path, *, max_pixels: int = MAX_PIXELS) -> np.ndarra
     """
     if is_sample(source):
         return load_sample(str(source)[len(SAMPLE_PREFIX) :])
-    path = Path(source)
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if path.is_dir():
-        raise InputError(path, "is a folder, not an image file")
-    size = path.stat().st_size
+    if isinstance(source, ImageBytes):
+        path, size, content = source.name, len(source.data), io.BytesIO(source.data)
+    else:
+        path = content = Path(source)
+        if not path.exists():
+            raise InputError(path, "no such file")
+        if path.is_dir():
+            raise InputError(path, "is a folder, not an image file")
+        size = path.stat().st_size
     if size == 0:
         raise InputError(path, "the file is empty (0 bytes)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
+            with Image.open(content) as img:
                 width, height = img.size
                 if width * height > max_pixels:
                     raise InputError(
@@ -142,16 +159,20 @@ def load_image(source: str | Path, *, max_pixels: int = MAX_PIXELS) -> np.ndarra
     except InputError:
         raise
     except UnidentifiedImageError:
-        raise InputError(path, f"not an image ({_sniff(path)})") from None
+        raise InputError(path, f"not an image ({_sniff(content)})") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise InputError(path, f"refused as a decompression bomb: {exc}") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise InputError(path, f"the image data is damaged or truncated ({exc})") from None
 
 
-def _sniff(path: Path) -> str:
+def _sniff(content: Path | io.BytesIO) -> str:
     """Describe briefly what a non-image file holds, for the error message."""
-    head = path.read_bytes()[:512]
+    if isinstance(content, Path):
+        with content.open("rb") as handle:
+            head = handle.read(512)
+    else:
+        head = content.getvalue()[:512]
     if not head:
         return "empty file"
     try:

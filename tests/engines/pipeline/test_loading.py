@@ -109,3 +109,19 @@ def test_samples_load_as_unit_floats():
 def test_unknown_sample_lists_available():
     with pytest.raises(InputError, match="available: .*astronaut"):
         load_image("sample:nope")
+
+
+def test_a_files_bytes_load_as_the_file_and_fail_naming_it(image_files):
+    from engines.pipeline.loading import ImageBytes
+
+    for name in ("grey.png", "cmyk.jpg", "transparent.png", "rotated.jpg", "anim.gif"):
+        path = image_files[name]
+        sent = ImageBytes(str(path), path.read_bytes())
+        np.testing.assert_array_equal(load_image(sent), load_image(path))
+    for name, problem in [("empty.png", "empty"), ("truncated.png", "damaged or truncated"),
+                          ("notes.png", "not an image .*these are my notes"),
+                          ("bomb.png", "60000x60000|decompression bomb")]:  # fmt: skip
+        sent = ImageBytes(f"elsewhere/{name}", image_files[name].read_bytes())
+        with pytest.raises(InputError, match=problem) as info:
+            load_image(sent)
+        assert info.value.source == f"elsewhere/{name}"
