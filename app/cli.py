@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "logo": "app.commands.som:logo",
     "avatar": "app.commands.som:avatar",
     "map": "app.commands.som:map_command",
+    "landscape": "app.commands.landscape:landscape",
     "gui": "app.commands.gui:gui",
 }
 

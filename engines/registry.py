@@ -107,6 +107,11 @@ JOBS: tuple[JobKind, ...] = (
             "engines.hopfield.montecarlo:MonteCarloResult",
             "engines.hopfield.montecarlo:export_montecarlo", None, command="hopfield",
             tab="memory"),
+    JobKind("landscape", "loss-landscape earthquakes", None,
+            "engines.explorers.params:LandscapeParams",
+            "engines.explorers.landscape:landscape_recipe",
+            "engines.explorers.landscape:LandscapeResult",
+            "engines.explorers.landscape:export_landscape", None, command="landscape"),
 )  # fmt: skip
 
 _BY_NAME = {job.name: job for job in JOBS}

@@ -40,8 +40,7 @@ that does not fill a batch is dropped). One engine step makes one animation fram
 ``k`` belongs to training step ``t = k // cycle`` (``cycle = hold_frames + blend_frames``):
 
 - its first ``hold_frames`` frames show batch ``t``'s landscape, the path so far and the
-  update ``w[t] → w[t+1]`` as an arrow growing from ``w[t]`` to ``w[t+1]`` (the seed's
-  "training iteration");
+  update ``w[t] → w[t+1]`` as an arrow (the seed's "training iteration");
 - the next ``blend_frames`` blend it into batch ``t + 1``'s landscape,
   ``(1 - α) L_B[t] + α L_B[t+1]`` with ``α = (phase - hold_frames + 1) / (blend_frames + 1)``
   (the seed's "mini-batch changing"; in reality the change is a jump).
@@ -227,10 +226,9 @@ class PanelFrame:
     landscape : (G, G) ndarray of float32
         What the panel shows (rows W2, columns W1): a batch's landscape or a blend of two.
     path : (k, 2) ndarray of float64
-        Weights from the start to the newest update (to the arrow's tip while it grows).
+        Weights from the start to the newest update.
     arrow : (2, 2) ndarray or None
         The update of the step shown (from, to), while it is held; None while blending.
-        It grows over the held frames, reaching the new weights on the last one.
     step : int
         Training step shown (0-based).
     alpha : float
@@ -278,11 +276,9 @@ def _panel_frame(
 ) -> PanelFrame:
     """Frame ``k`` of one panel from its weights and batch landscapes (lists or arrays)."""
     step, phase = divmod(k, params.cycle)
-    path = np.array(weights[: step + 2], dtype=np.float64)
+    path = np.asarray(weights[: step + 2], dtype=np.float64)
     if phase < params.hold_frames:
         landscape = landscapes[step]
-        grow = (phase + 1) / params.hold_frames
-        path[-1] = path[-2] + grow * (path[-1] - path[-2])
         arrow, alpha = path[-2:].copy(), 0.0
     else:
         alpha = (phase - params.hold_frames + 1) / (params.blend_frames + 1)
@@ -647,9 +643,8 @@ def export_landscape(
     """Write the animation (``.gif``, ``.mp4``) or one picture (``.png``).
 
     Every frame is drawn by :class:`engines.explorers.plots.FrameRenderer` at
-    ``params.panel_px`` per panel and shown for ``1 / params.fps`` s. (A GIF stores two
-    equal consecutive frames once, for twice as long: that happens only when two batches'
-    landscapes are equal, e.g. batches of the whole data.)
+    ``params.panel_px`` per panel, with its number in a corner, and shown for
+    ``1 / params.fps`` s.
 
     Parameters
     ----------

@@ -31,6 +31,10 @@ SURFACE_LINES = 48
 #: mini-batch's landscape rises above it); the view looks down the valley from its side.
 SURFACE_TOP = 1.3
 SURFACE_ELEVATION, SURFACE_AZIMUTH = 40, -120
+#: Where the frame counter stands (figure fraction) and how it looks: every frame differs
+#: by it, so a GIF keeps each frame (its writer merges equal consecutive frames).
+COUNTER_XY = (0.996, 0.006)
+COUNTER_STYLE = {"ha": "right", "va": "bottom", "fontsize": 7, "color": "0.45"}
 #: Margins of a landscape panel inside its square, as fractions of its side.
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_RIGHT, MARGIN_TOP = 0.13, 0.11, 0.03, 0.09
 
@@ -146,20 +150,25 @@ class FrameRenderer:
 
     def render(self, frame: LandscapeFrame) -> np.ndarray:
         """The frame as an (H, W, 3) uint8 array."""
+        counter = f"frame {frame.index + 1}/{frame.budget or frame.iteration}"
         if self.view == "surface":
             self.figure.clear()
             for i, panel in enumerate(frame.panels):
                 self._surface(i, self.n_panels, frame.axis, panel)
+            self.figure.text(*COUNTER_XY, counter, **COUNTER_STYLE)
             return _pixels(self.figure)
         canvas = self.figure.canvas
         if self._panels is None:
             # Axes, ticks and labels are the same in every frame: drawn once, then copied.
             self._panels = [self._contour_axes(i, frame.axis) for i in range(self.n_panels)]
+            self._counter = self.figure.text(*COUNTER_XY, "", animated=True, **COUNTER_STYLE)
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
         canvas.restore_region(self._background)
         for artists, panel in zip(self._panels, frame.panels, strict=True):
             self._draw_contour(artists, frame.axis, panel)
+        self._counter.set_text(counter)
+        self.figure.draw_artist(self._counter)
         return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
     def _contour_axes(self, i: int, axis: np.ndarray) -> dict:

@@ -9,6 +9,7 @@ import click
 import pytest
 
 from app.cli import COMMANDS, main
+from engines.explorers.params import LandscapeParams
 from engines.hopfield.params import HopfieldParams, MonteCarloParams, PasswordParams
 from engines.pipeline.params import PipelineParams
 from engines.presets import Preset, TextParams
@@ -203,6 +204,7 @@ CHOICES = {
     ("hopfield montecarlo", "--cut"): (MonteCarloParams, "cut"),
     ("hopfield montecarlo", "--recall"): (MonteCarloParams, "recall"),
     ("hopfield recover", "--mode"): (HopfieldParams, "mode"),
+    ("landscape", "--view"): (LandscapeParams, "view"),
 }
 #: Choices that mirror no params field.
 OTHER_CHOICES = {("gui", "--tab"), ("render", "--svg-element")}
@@ -250,6 +252,8 @@ RANGES = {
     ("hopfield demo", "--n-times"): (HopfieldParams, "n_times"),
     ("hopfield store", "--noise-level"): (PasswordParams, "noise_level"),
     ("hopfield store", "--max-length"): (PasswordParams, "max_length"),
+    ("landscape", "--frames"): (LandscapeParams, "frames"),
+    ("landscape", "--grid"): (LandscapeParams, "grid"),
 }
 #: Ranges that mirror no params field (how many, how long: the command's own limits).
 OTHER_RANGES = {("render", "--workers"), ("avatar", "--sheet"),
@@ -292,6 +296,7 @@ SEED_COMMANDS = {
     "hopfield demo": (),
     "hopfield store": ("net.npz",),
     "hopfield recover": ("net.npz",),
+    "landscape": ("-o", "o.gif"),
 }
 
 

@@ -42,6 +42,7 @@ CASES = {
                                            engine_params={"features_grid": [4, 4]}), {}, ".png"),
     "hopfield-recall": lambda: (None, _hopfield_async(), {}, ".json"),
     "hopfield-montecarlo": lambda: (None, _montecarlo(), {}, ".json"),
+    "landscape": lambda: (None, _landscape(), {}, ".gif"),
 }  # fmt: skip
 
 
@@ -55,6 +56,12 @@ def _montecarlo():
     from engines.hopfield import MonteCarloParams
 
     return MonteCarloParams(trials=400)
+
+
+def _landscape():
+    from engines.explorers.params import LandscapeParams
+
+    return LandscapeParams(frames=6, grid=24, spread_pairs=3, panel_px=160)
 
 
 def test_every_job_has_a_case_and_every_target_imports():
