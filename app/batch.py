@@ -321,53 +321,104 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
 # --------------------------------------------------------------------------- one input
 
 
-def render_one(job: Job, deliver: Callable[[Entry], None] | None = None) -> Entry:
-    """Render one input and write its files; never raises for a bad input.
+@dataclass
+class Rendered:
+    """One input rendered, nothing written yet: its entry (done or failed) and, when done,
+    the bytes of each output format."""
 
-    ``deliver`` receives the entry before this returns; a finished input's files are
-    written and delivered with Ctrl-C and TERM held off, so a stop never separates them.
+    entry: Entry
+    files: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+
+def render_task(job: Job, data: bytes | None = None) -> Rendered:
+    """The work of one input, wherever it runs (this process, a worker of the pool, a Dask
+    worker): read → the engine's recipe → its export, as bytes. Never raises for a bad input.
+
+    ``data`` is the input file's content when it was read elsewhere (a cluster's client
+    sends it); None reads ``job.source`` here. Messages name ``job.source`` either way.
     """
     from engines import registry
+    from engines.pipeline.loading import ImageBytes
     from engines.presets import validate_preset
     from engines.render import art_title
 
-    outputs = job.outputs()
     start = time.perf_counter()
+    source = job.source if data is None else ImageBytes(job.source, data)
     try:
         preset = validate_preset(job.preset_table, origin=job.preset_name)
         kind = registry.art_job(preset.engine)
-        result = kind.run(job.source, preset, seed=job.seed, epochs=job.epochs)
-        export = kind.load("export")
+        result = kind.run(source, preset, seed=job.seed, epochs=job.epochs)
+        t_render = time.perf_counter()
+        title = art_title(job.source, job.preset_name)
+        files, figures = _export_bytes(kind.load("export"), result, job, title)
     except (GasworksError, OSError, ValueError) as exc:
-        entry = _failure(job, exc, start)
-        if deliver is not None:
-            deliver(entry)
+        return Rendered(_failure(job, exc, start))
+    timings = {**result.timings, "export": time.perf_counter() - t_render}
+    entry = _entry(
+        job.source,
+        job.preset_name,
+        "done",
+        outputs=[str(p) for p in job.outputs().values()],
+        seed=result.seed,
+        epochs=result.epochs,
+        parameters=preset.model_dump(mode="json"),
+        stats={**result.stats, **figures},
+        timings={k: round(v, 3) for k, v in timings.items()},
+        seconds=round(time.perf_counter() - start, 3),
+    )
+    return Rendered(entry, files)
+
+
+def _export_bytes(
+    export: Callable[..., Any], result: Any, job: Job, title: str
+) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The job's export function run into a private folder: each format's bytes, and the
+    figures the export reports (pen travel of plotter SVG)."""
+    import tempfile
+
+    files: dict[str, bytes] = {}
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="gasworks-export-") as folder:
+        for fmt, path in job.outputs().items():
+            target = Path(folder) / path.name
+            written = export(result, target, overwrite=True, title=title, plotter=job.plotter)
+            if written:
+                figures["plotter" if fmt == "svg" and job.plotter is not None else fmt] = written
+            files[fmt] = target.read_bytes()
+    return files, figures
+
+
+def write_rendered(job: Job, rendered: Rendered) -> Entry:
+    """Write a rendered input's files atomically; its entry, or a failure if writing
+    failed. Call it with stops held (:func:`stop_held`) when the entry is then recorded."""
+    from engines.atomic import atomic_write_bytes
+
+    entry = rendered.entry
+    if entry["status"] != "done":
         return entry
-    t_render = time.perf_counter()
-    title = art_title(job.source, job.preset_name)
+    start = time.perf_counter()
+    try:
+        for fmt, path in job.outputs().items():
+            atomic_write_bytes(path, rendered.files[fmt])
+    except OSError as exc:
+        return _failure(job, exc, start - entry["seconds"])
+    seconds = time.perf_counter() - start
+    timings = {**entry["timings"], "write": round(seconds, 3)}
+    return {**entry, "timings": timings, "seconds": round(entry["seconds"] + seconds, 3)}
+
+
+def render_one(
+    job: Job, deliver: Callable[[Entry], None] | None = None, data: bytes | None = None
+) -> Entry:
+    """Render one input (:func:`render_task`) and write its files; never raises for a bad
+    input.
+
+    ``deliver`` receives the entry before this returns; the files are written and the entry
+    delivered with Ctrl-C and TERM held off, so a stop never separates them.
+    """
+    rendered = render_task(job, data)
     with stop_held():
-        try:
-            extra: dict[str, Any] = {}
-            for fmt, path in outputs.items():
-                figures = export(result, path, overwrite=True, title=title, plotter=job.plotter)
-                if figures:
-                    extra["plotter" if fmt == "svg" and job.plotter is not None else fmt] = figures
-        except (GasworksError, OSError, ValueError) as exc:
-            entry = _failure(job, exc, start)
-        else:
-            timings = {**result.timings, "write": time.perf_counter() - t_render}
-            entry = _entry(
-                job.source,
-                job.preset_name,
-                "done",
-                outputs=[str(p) for p in outputs.values()],
-                seed=result.seed,
-                epochs=result.epochs,
-                parameters=preset.model_dump(mode="json"),
-                stats={**result.stats, **extra},
-                timings={k: round(v, 3) for k, v in timings.items()},
-                seconds=round(time.perf_counter() - start, 3),
-            )
+        entry = write_rendered(job, rendered)
         if deliver is not None:
             deliver(entry)
     return entry
