@@ -112,6 +112,9 @@ JOBS: tuple[JobKind, ...] = (
             "engines.explorers.landscape:landscape_recipe",
             "engines.explorers.landscape:LandscapeResult",
             "engines.explorers.landscape:export_landscape", None, command="landscape"),
+    JobKind("gp-demo", "Gaussian-process search, one step at a time", None,
+            "engines.explorers.params:GPDemoParams", "engines.explorers.gp_demo:gp_demo_recipe",
+            "engines.explorers.gp_demo:GPDemoResult", "engines.explorers.gp_demo:export_gp_demo"),
 )  # fmt: skip
 
 _BY_NAME = {job.name: job for job in JOBS}

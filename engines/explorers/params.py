@@ -69,3 +69,22 @@ class LandscapeParams(BaseModel):
     def steps(self) -> int:
         """Training steps the animation shows."""
         return -(-self.frames // self.cycle)
+
+
+class GPDemoParams(BaseModel):
+    """The one-dimensional Bayesian optimisation demo (hidden units → validation error)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    acquisition: Literal["ei", "lcb"] = Field(
+        "ei",
+        description="ei: expected improvement; lcb: the seed's rule, how far the 95 % "
+        "band's lower end reaches below the best error (a lower confidence bound)",
+    )
+    initial: int = Field(2, ge=1, le=20, description="random choices before the first GP")
+    steps: int = Field(12, ge=1, le=100, description="choices made by the acquisition")
+    noise: float = Field(
+        0.002, ge=0.0, le=0.2, description="standard deviation of the observed errors' noise"
+    )
+    draws: int = Field(3, ge=0, le=10, description="functions drawn from the GP's posterior")
+    seed: Seed = 0

@@ -16,6 +16,7 @@ import numpy as np
 from engines.explorers.params import W_RANGE
 
 if TYPE_CHECKING:
+    from engines.explorers.gp_demo import GPStep
     from engines.explorers.landscape import LandscapeFrame, LandscapeResult, PanelFrame
 
 DPI = 100
@@ -284,4 +285,66 @@ def samples_image(result: LandscapeResult) -> np.ndarray:
     ax.set_xlabel("W1", fontsize=8)
     ax.set_ylabel("W2", fontsize=8)
     ax.tick_params(labelsize=7)
+    return _pixels(figure)
+
+
+#: Size of a GP demo picture in pixels.
+GP_SIZE = (800, 560)
+MEAN_COLOUR = "#1f4e79"
+BAND_COLOUR = "#9ecae1"
+DRAW_COLOUR = "#6baed6"
+TRUTH_COLOUR = "0.35"
+POINT_COLOUR = "#c0392b"
+ACQUISITION_COLOUR = "#2e7d32"
+
+
+def gp_step_image(step: GPStep) -> np.ndarray:
+    """One step of the GP demo: the observations, the GP's mean and 95 % band, posterior
+    draws and the stand-in curve above; the acquisition and its choice below."""
+    from engines.explorers.gp_demo import ACQUISITION_NAMES, BAND
+
+    figure = _figure(*GP_SIZE)
+    top = figure.add_axes((0.1, 0.40, 0.86, 0.53))
+    bottom = figure.add_axes((0.1, 0.115, 0.86, 0.2), sharex=top)
+    units = step.units
+    if np.isfinite(step.truth).any():
+        top.plot(units, step.truth, "--", color=TRUTH_COLOUR, lw=1, label="stand-in curve")
+    if len(step.mean):
+        top.fill_between(units, step.mean - BAND * step.std, step.mean + BAND * step.std,
+                         color=BAND_COLOUR, alpha=0.6, lw=0, label="95 % band")  # fmt: skip
+        for k, draw in enumerate(step.draws):
+            top.plot(step.draws_units, draw, color=DRAW_COLOUR, lw=0.8,
+                     label="posterior draws" if k == 0 else None)  # fmt: skip
+        top.plot(units, step.mean, color=MEAN_COLOUR, lw=1.6, label="GP mean")
+        bottom.fill_between(units, 0, step.acquisition, color=ACQUISITION_COLOUR, alpha=0.35,
+                            lw=0)  # fmt: skip
+        bottom.plot(units, step.acquisition, color=ACQUISITION_COLOUR, lw=1.2)
+    top.plot(step.tried, step.errors, "o", color=POINT_COLOUR, ms=5, label="tried", zorder=5)
+    if step.proposal is not None:
+        for ax in (top, bottom):
+            ax.axvline(step.proposal, color=POINT_COLOUR, lw=1, ls=":")
+        top.text(step.proposal, 1.0, f" next: {step.proposal}", va="top", fontsize=8,
+                 transform=top.get_xaxis_transform(), color=POINT_COLOUR)  # fmt: skip
+    top.set_ylabel("validation error", fontsize=9)
+    best = step.best
+    heading = f"after {step.iteration} evaluation{'s' * (step.iteration != 1)}"
+    if best is not None:
+        heading += f" · best {best[1]:.4f} at {best[0]} units"
+    top.set_title(heading, fontsize=10)
+    top.legend(fontsize=7, loc="upper right", ncols=2)
+    top.tick_params(labelsize=8, labelbottom=False)
+    bottom.set_ylabel("acquisition", fontsize=9)
+    bottom.set_xlabel("hidden units", fontsize=9)
+    bottom.tick_params(labelsize=8)
+    bottom.set_title(ACQUISITION_NAMES[step.acquisition_name], fontsize=9)
+    shown = [step.errors[np.isfinite(step.errors)], step.truth[np.isfinite(step.truth)]]
+    shown = np.concatenate(shown)
+    if len(shown):
+        lo, hi = float(shown.min()), float(shown.max())
+        pad = 0.1 * max(hi - lo, 1e-3)
+        top.set_ylim(lo - pad, hi + 2 * pad)
+    top.set_xlim(units[0], units[-1])
+    if step.stop_reason:
+        figure.text(0.5, 0.005, f"stopped: {step.stop_reason}", ha="center", va="bottom",
+                    fontsize=8, color="0.3")  # fmt: skip
     return _pixels(figure)

@@ -43,6 +43,7 @@ CASES = {
     "hopfield-recall": lambda: (None, _hopfield_async(), {}, ".json"),
     "hopfield-montecarlo": lambda: (None, _montecarlo(), {}, ".json"),
     "landscape": lambda: (None, _landscape(), {}, ".gif"),
+    "gp-demo": lambda: (None, _gp_demo(), {}, ".png"),
 }  # fmt: skip
 
 
@@ -62,6 +63,12 @@ def _landscape():
     from engines.explorers.params import LandscapeParams
 
     return LandscapeParams(frames=6, grid=24, spread_pairs=3, panel_px=160)
+
+
+def _gp_demo():
+    from engines.explorers.params import GPDemoParams
+
+    return GPDemoParams(steps=2)
 
 
 def test_every_job_has_a_case_and_every_target_imports():
