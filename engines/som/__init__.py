@@ -28,3 +28,5 @@ def warm_up() -> None:
             som.winners(data + 0.1)
             som.quantization_error(data + 0.1)
             som.topographic_error(data + 0.1)
+    # The planar winner search (2-D data, euclid, online) has kernels of its own.
+    SOFM(SOFMParams(features_grid=(2, 2), learning_radius=1), data, seed=0, search="planar").step(1)
