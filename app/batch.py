@@ -17,6 +17,9 @@ resume, and a clean stop.
   finished.
 - **One run per folder.** An advisory lock (``flock``) on the output folder refuses a
   second run into it while one is writing there.
+- **One function per input.** :func:`render_task` (read → recipe → export bytes) is what
+  this process, the worker pool and a Dask cluster (:mod:`app.cluster`) run for an input;
+  :func:`write_rendered` writes its files.
 """
 
 from __future__ import annotations
@@ -33,10 +36,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engines.art.plotter import PlotterOptions
 from engines.errors import GasworksError, display_name
+
+if TYPE_CHECKING:
+    from app.cluster import ClusterOptions, DaskPool
 
 #: File endings treated as images when a folder is given; anything else is skipped.
 IMAGE_SUFFIXES = frozenset(
@@ -728,20 +734,24 @@ class BatchRun:
         plotter: PlotterOptions | None = None,
         force: bool = False,
         workers: int = 1,
+        cluster: ClusterOptions | None = None,
     ):
         self.items = items
         self.preset = preset
         self.out_dir = Path(out_dir)
-        self._job = lambda source: Job(source, preset.name, table, str(out_dir), formats, seed,
+        # Workers writing into a shared folder need its path from anywhere.
+        job_dir = self.out_dir.resolve() if cluster and cluster.shared_output else out_dir
+        self._job = lambda source: Job(source, preset.name, table, str(job_dir), formats, seed,
                                        epochs, force, plotter)  # fmt: skip
         self._params_hash = parameters_hash(preset, seed, epochs)
         self._outputs_hash = outputs_hash(formats, plotter)
         self.force = force
         self.workers = workers
+        self.cluster = cluster
         self.report = BatchReport()
         self.rerendering: list[tuple[str, str]] = []
         self._tasks: list[_Task] = []
-        self._pool: WorkerPool | None = None
+        self._pool: WorkerPool | DaskPool | None = None
         self._lock: Any = None
 
     def __enter__(self) -> BatchRun:
@@ -754,7 +764,10 @@ class BatchRun:
                 self.report.notices.append(self.manifest.notice)
             self._plan()
             size = min(self.workers, len(self._tasks))
-            if size > 1:
+            if self.cluster is not None and self._tasks:
+                self._pool = self.cluster.connect()
+                self.report.notices.append(self._pool.describe())
+            elif size > 1:
                 self._pool = WorkerPool(size)
         except BaseException:
             self.__exit__(None, None, None)

@@ -37,6 +37,15 @@ from engines.presets import Preset
               help="Override the preset's epoch count.")  # fmt: skip
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: up to 4, one per core).")  # fmt: skip
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local:N",
+              help="Render on a Dask cluster: its scheduler's address, or local:N to start N "
+                   "worker processes for the run (needs the 'cluster' extra).")  # fmt: skip
+@click.option("--shared-output", is_flag=True,
+              help="With --scheduler: workers write the files into DIR themselves (DIR must "
+                   "have the same path on every machine).")  # fmt: skip
+@click.option("--scheduler-timeout", type=click.FloatRange(0.5, 600), default=10.0,
+              show_default=True, metavar="SECONDS",
+              help="With --scheduler: how long to wait for the scheduler to answer.")  # fmt: skip
 @click.option(
     "--page",
     default=None,
@@ -70,6 +79,9 @@ def render(
     seed: int | None,
     epochs: int | None,
     workers: int | None,
+    scheduler: str | None,
+    shared_output: bool,
+    scheduler_timeout: float,
     force: bool,
     as_json: bool,
     page: str | None,
@@ -84,8 +96,11 @@ def render(
     Writes DIR/<stem>.<preset>.svg|png and DIR/manifest.json (one entry per input and
     preset). A re-run skips an input only when its parameters, seed, epochs, content and
     output options are those recorded and its files exist (--force renders everything).
-    Ctrl-C or TERM stop cleanly. Exit 0 when every input rendered, 1 when some failed or the
-    run was stopped, 2 for a usage error or a folder another run is writing into.
+    Ctrl-C or TERM stop cleanly. --scheduler sends each input to a Dask cluster as a task
+    (files go as bytes; the files come back and are written here, or by the workers with
+    --shared-output). Exit 0 when every input rendered, 1 when some failed or the run was
+    stopped, 2 for a usage error, a folder another run is writing into or a scheduler that
+    does not answer.
     """
     from app.batch import (
         BatchRun,
@@ -94,6 +109,7 @@ def render(
         default_workers,
         terminate_as_interrupt,
     )  # fmt: skip
+    from app.cluster import ClusterError
     from engines import registry
     from engines.errors import GasworksError, PresetError, display_name
     from engines.presets import apply_overrides, read_preset_table, validate_preset
@@ -102,6 +118,11 @@ def render(
     try:
         plotter = _plotter_options(page, margin, landscape, pen, svg_element, use_vpype)
     except ValueError as exc:
+        fail_usage(str(exc))
+        return
+    try:
+        cluster = _cluster_options(scheduler, shared_output, scheduler_timeout, workers)
+    except (ValueError, GasworksError) as exc:
         fail_usage(str(exc))
         return
     name = preset_name or "default"
@@ -129,7 +150,7 @@ def render(
         click.echo(f"Notice: {notice}", err=True)
     batch = BatchRun(
         items, preset, table, out_dir, formats=fmt, seed=seed, epochs=epochs, plotter=plotter,
-        force=force, workers=workers or default_workers(),
+        force=force, workers=workers or default_workers(), cluster=cluster,
     )  # fmt: skip
     try:
         with terminate_as_interrupt(), batch:
@@ -138,7 +159,7 @@ def render(
             for name, why in batch.rerendering:
                 click.echo(f"re-rendering {name}: {why}", err=True)
             report = _run_with_progress(batch, quiet=as_json)
-    except FolderBusy as exc:
+    except (FolderBusy, ClusterError) as exc:
         fail_usage(str(exc))
         return
     except KeyboardInterrupt:  # before any input was sent to render
@@ -162,6 +183,23 @@ def render(
             + f" → {out_dir}" + (" (interrupted)" if report.interrupted else "")
         )  # fmt: skip
     sys.exit(EXIT_SOME_FAILED if report.failed or report.interrupted else EXIT_OK)
+
+
+def _cluster_options(scheduler, shared_output, timeout, workers):
+    """``--scheduler`` and its options as ClusterOptions (None: the local pool); ValueError
+    or ClusterError (the extra is missing) for a usage mistake."""
+    from app.cluster import ClusterOptions, parse_scheduler, require_distributed
+
+    if scheduler is None:
+        if shared_output:
+            raise ValueError("--shared-output needs --scheduler (local workers write into DIR)")
+        return None
+    if workers is not None:
+        raise ValueError("--workers sizes the local pool; with --scheduler give local:N, or "
+                         "start more `dask worker`s")  # fmt: skip
+    address = parse_scheduler(scheduler)
+    require_distributed()
+    return ClusterOptions(address, shared_output, timeout)
 
 
 def _plotter_options(page, margin, landscape, pen, element, use_vpype):

@@ -256,7 +256,7 @@ RANGES = {
     ("landscape", "--grid"): (LandscapeParams, "grid"),
 }
 #: Ranges that mirror no params field (how many, how long: the command's own limits).
-OTHER_RANGES = {("render", "--workers"), ("avatar", "--sheet"),
+OTHER_RANGES = {("render", "--workers"), ("render", "--scheduler-timeout"), ("avatar", "--sheet"),
                 ("hopfield capacity", "--patterns"), ("hopfield capacity", "NEURONS")}  # fmt: skip
 
 
