@@ -18,10 +18,11 @@ Choices and ranges that mirror a params field are read from the field
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -294,6 +295,93 @@ def format_option(
         "--format", dest, default=default, show_default=True, metavar=metavar, callback=parse,
         help=text,
     )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- paths
+#: Name prefix of the empty file that tests whether a folder can be written into.
+_PROBE_PREFIX = ".gasworks-probe-"
+
+
+def path_problem(path: Path, *, folder: bool = False) -> str | None:
+    """What stops a command writing ``path``, or None.
+
+    ``path`` is the file to write (``folder=False``) or the folder to write files into
+    (``folder=True``, created if missing). The answer names the path and the reason: a
+    folder where a file is wanted or a file where a folder is, a file on the way
+    (``afile/sub``), or the nearest existing folder refusing new files (read-only,
+    permissions, read-only file system). Nothing stays behind: writability is tested with an
+    empty file created and removed at once, which answers for root, network and read-only
+    file systems alike (permission bits do not).
+    """
+    from engines.errors import display_name
+
+    path = Path(path)
+    if not folder and path.is_dir():
+        return f"{display_name(path)}: is a folder; give a file name"
+    if folder and path.exists() and not path.is_dir():
+        return f"{display_name(path)}: is a file, not a folder"
+    start = path if folder else path.parent
+    for ancestor in (start, *start.parents):
+        if ancestor.is_dir():
+            break
+        if ancestor.exists():
+            return f"{display_name(path)}: {display_name(ancestor)} is a file, not a folder"
+        if ancestor.is_symlink():
+            return f"{display_name(path)}: {display_name(ancestor)} is a broken link"
+    else:  # pragma: no cover - every absolute path reaches "/", every relative one "."
+        return None
+    reason = _refuses_files(ancestor)
+    if reason is None:
+        return None
+    where = "this folder" if ancestor == path else display_name(ancestor)
+    return f"{display_name(path)}: cannot write into {where} ({reason})"
+
+
+def _refuses_files(folder: Path) -> str | None:
+    """Why a new file cannot be created in the existing ``folder``, or None."""
+    import os
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(prefix=_PROBE_PREFIX, dir=folder)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    os.unlink(probe)
+    return None
+
+
+def check_output(path: Path | None, *, folder: bool = False, force: bool = True) -> None:
+    """Exit 2 with one line naming ``path`` and the reason when it cannot be written
+    (:func:`path_problem`), or, unless ``force``, when the file exists. Call it before any
+    work, so a bad path costs nothing."""
+    if path is None:
+        return
+    problem = path_problem(path, folder=folder)
+    if problem is None and not folder and not force and Path(path).exists():
+        from engines.errors import display_name
+
+        problem = f"{display_name(path)}: already exists (use --force to overwrite)"
+    if problem is not None:
+        fail_usage(problem)
+
+
+def write_problem(path: Path, exc: OSError) -> str:
+    """One line for a write that failed after the checks (disk full, permissions changed)."""
+    from engines.errors import display_name
+
+    if isinstance(exc, FileExistsError) and not exc.strerror:  # engines.atomic's own message
+        return str(exc)
+    return f"{display_name(path)}: cannot write ({exc.strerror or exc})"
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Around writing ``path``: an OSError becomes one line and exit 2, like the checks."""
+    try:
+        yield
+    except OSError as exc:
+        fail_usage(write_problem(path, exc))
 
 
 # --------------------------------------------------------------------------- inputs

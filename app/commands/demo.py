@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from app.commands.common import force_option, out_dir_option
+from app.commands.common import check_output, force_option, out_dir_option
 
 #: Presets whose inputs ship with the project; each gets a strip of previews.
 PIPELINE_PRESETS = ("astronaut-points", "coins-local", "page-text")
@@ -25,6 +25,7 @@ SOM_COMMANDS = (
 @force_option("Render again even if the pictures exist.")
 def demo(out_dir: Path, force: bool) -> None:
     """Render the art gallery and pipeline previews (grey → blurred → binary) into DIR."""
+    check_output(out_dir, folder=True)
     from rich.progress import Progress
 
     from app.batch import Job, render_job

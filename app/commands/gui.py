@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from app.commands.common import check_output
 from engines.registry import tabs
 
 
@@ -27,6 +28,7 @@ def gui(tab: str | None, run_job: bool, screenshot: Path | None) -> None:
     if screenshot is not None and screenshot.suffix.lower() != ".png":
         click.echo(f"Error: {screenshot}: the screenshot must end in .png", err=True)
         sys.exit(2)
+    check_output(screenshot)
     if run_job and tab is None:
         click.echo("Error: --run needs --tab (which tab's job to run)", err=True)
         sys.exit(2)

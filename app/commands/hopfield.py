@@ -22,6 +22,7 @@ import click
 
 from app.commands.common import (
     EXIT_SOME_FAILED,
+    check_output,
     choice_of,
     default_of,
     emit_json,
@@ -31,6 +32,7 @@ from app.commands.common import (
     output_option,
     range_of,
     seed_option,
+    write_problem,
 )
 from engines.hopfield.params import HopfieldParams, MonteCarloParams, PasswordParams
 
@@ -53,6 +55,7 @@ def _check_plot(path: Path | None) -> None:
     """``--plot`` names a PNG file (checked before the work is done)."""
     if path is not None and path.suffix.lower() != ".png":
         fail_usage(f"-o/--output: {path}: the file name must end in .png")
+    check_output(path)
 
 
 def _write_plot(export, result, path: Path, **options) -> None:
@@ -61,7 +64,7 @@ def _write_plot(export, result, path: Path, **options) -> None:
     try:
         export(result, path, **options)
     except OSError as exc:
-        fail_usage(f"{path}: cannot write the plot ({exc.strerror or exc})")
+        fail_usage(write_problem(path, exc))
 
 
 def _read_secret(label: str, *, from_stdin: bool, confirm: bool = False) -> str:
@@ -353,8 +356,7 @@ def store(
     from engines.hopfield.params import PasswordParams
     from engines.hopfield.password import PasswordError, store_recipe
 
-    if network_file.exists() and not force:
-        fail_usage(f"{network_file}: already exists (use --force to overwrite)")
+    check_output(network_file, force=force)
     params = PasswordParams(noise_level=noise_level, max_length=max_length)
     secret = _read_secret("password", from_stdin=from_stdin, confirm=True)
     try:
@@ -368,12 +370,9 @@ def store(
         warnings.simplefilter("always")
         try:
             network.save(network_file, overwrite=force)
-        except FileExistsError as exc:
-            fail_usage(str(exc))
-            return
         except OSError as exc:
-            click.echo(f"Error: {network_file}: cannot write ({exc.strerror or exc})", err=True)
-            sys.exit(EXIT_SOME_FAILED)
+            fail_usage(write_problem(network_file, exc))
+            return
     messages = list(stored.warnings)
     messages += [str(w.message) for w in caught if issubclass(w.category, SecretWarning)]
     if as_json:

@@ -9,6 +9,7 @@ import click
 
 from app.commands.common import (
     EXIT_SOME_FAILED,
+    check_output,
     check_samples,
     emit_json,
     fail_usage,
@@ -17,6 +18,7 @@ from app.commands.common import (
     output_option,
     preset_options,
     range_of,
+    writing,
 )
 from engines.pipeline.params import THRESHOLD_METHODS, PipelineParams
 
@@ -62,6 +64,7 @@ def points(
     **pipeline_options,
 ) -> None:
     """Binarise INPUT (a file or sample:NAME) and count the points its dark pixels make."""
+    check_output(preview)
     from engines.atomic import atomic_write_bytes, png_bytes
     from engines.errors import GasworksError, InputError, PresetError
     from engines.pipeline import render_text, run_pipeline
@@ -105,7 +108,8 @@ def points(
     height, width = result.image_size
     n_points = int(result.points.shape[0])
     if preview is not None:
-        atomic_write_bytes(preview, png_bytes(result.previews()["binary"]))
+        with writing(preview):
+            atomic_write_bytes(preview, png_bytes(result.previews()["binary"]))
     warning = None
     if n_points == 0:
         warning = (

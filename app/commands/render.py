@@ -11,6 +11,7 @@ from app.batch import FORMATS
 from app.commands.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    check_output,
     check_samples,
     emit_json,
     fail_usage,
@@ -22,6 +23,7 @@ from app.commands.common import (
     preset_options,
     range_of,
     seed_option,
+    write_problem,
 )
 from engines.art.plotter import SVG_ELEMENTS
 from engines.presets import Preset
@@ -111,10 +113,11 @@ def render(
     )  # fmt: skip
     from app.cluster import ClusterError
     from engines import registry
-    from engines.errors import GasworksError, PresetError, display_name
+    from engines.errors import GasworksError, PresetError
     from engines.presets import apply_overrides, read_preset_table, validate_preset
 
     fmt = formats
+    check_output(out_dir, folder=True)
     try:
         plotter = _plotter_options(page, margin, landscape, pen, svg_element, use_vpype)
     except ValueError as exc:
@@ -166,7 +169,7 @@ def render(
         click.echo(f"Interrupted before rendering; nothing written to {out_dir}", err=True)
         sys.exit(EXIT_SOME_FAILED)
     except OSError as exc:
-        fail_usage(f"{display_name(out_dir)}: {exc.strerror or exc}")
+        fail_usage(write_problem(out_dir, exc))
         return
 
     if as_json:

@@ -14,6 +14,7 @@ import click
 from app.commands.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
+    check_output,
     check_samples,
     choice_of,
     data_samples,
@@ -27,6 +28,8 @@ from app.commands.common import (
     preset_options,
     range_of,
     seed_option,
+    write_problem,
+    writing,
 )
 from engines.presets import Preset, TextParams
 from engines.som.params import MapSettings
@@ -53,20 +56,19 @@ def _preset(preset_name: str | None, overrides: tuple[str, ...], default: str | 
 
 
 def _check_output(path: Path, force: bool) -> None:
+    if path.is_dir():
+        fail_usage(f"{path}: is a folder; give a file name ending in .png or .svg")
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
         fail_usage(f"{path}: the output must end in .png or .svg")
-    if path.exists() and not force:
-        fail_usage(f"{path}: already exists (use --force to overwrite)")
-    if path.exists() and path.is_dir():
-        fail_usage(f"{path}: is a folder; give a file name ending in .png or .svg")
+    check_output(path, force=force)
 
 
 def _export(export, result, path: Path, force: bool, **options) -> Path:
-    """Write ``result`` with the job's export function; exit 2 if the file exists."""
+    """Write ``result`` with the job's export function; exit 2 if it cannot be written."""
     try:
         return export(result, path, overwrite=force, **options)
-    except FileExistsError as exc:
-        fail_usage(str(exc))
+    except OSError as exc:
+        fail_usage(write_problem(path, exc))
         raise  # not reached: fail_usage exits
 
 
@@ -176,9 +178,9 @@ def _avatar_names(names_file, out_dir, fmt, preset, force, as_json):
     names = list(dict.fromkeys(line.strip() for line in lines if line.strip()))
     if not names:
         fail_usage(f"{names_file}: no names in it (one name a line)")
-    if out_dir.exists() and not out_dir.is_dir():
-        fail_usage(f"{out_dir}: with --names, -o must be a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_output(out_dir, folder=True)
+    with writing(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
     used: dict[str, int] = {}
     entries, failed = [], 0
     for name in names:
@@ -196,6 +198,9 @@ def _avatar_names(names_file, out_dir, fmt, preset, force, as_json):
         except FileExistsError:
             entries.append({"name": name, "output": str(path),
                             "error": "already exists (use --force to overwrite)"})  # fmt: skip
+            failed += 1
+        except OSError as exc:
+            entries.append({"name": name, "output": str(path), "error": write_problem(path, exc)})
             failed += 1
         except ValueError as exc:
             entries.append({"name": name, "error": str(exc)})

@@ -11,6 +11,7 @@ from app.commands.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
     alias_option,
+    check_output,
     check_samples,
     emit_json,
     fail_usage,
@@ -21,6 +22,7 @@ from app.commands.common import (
     output_option,
     preset_options,
     seed_option,
+    write_problem,
 )
 
 
@@ -75,6 +77,8 @@ def words(
     if output is not None and len(sources) > 1:
         fail_usage("-o/--output names one overlay: with several inputs the overlays must be a "
                    "folder (--out-dir DIR)")  # fmt: skip
+    check_output(output, force=force)
+    check_output(out_dir, folder=True)
     for notice in notices:
         click.echo(f"Notice: {notice}", err=True)
 
@@ -82,7 +86,7 @@ def words(
     for source in sources:
         try:
             results.append(_count_one(source, preset, seed, output, out_dir, force))
-        except (GasworksError, ValueError, FileExistsError) as exc:
+        except (GasworksError, ValueError) as exc:
             message = str(exc) if source in str(exc) else f"{source}: {exc}"
             results.append({"file": source, "error": message})
     failed = [r for r in results if "error" in r]
@@ -100,6 +104,7 @@ def words(
 def _count_one(
     source, preset, seed, output: Path | None, out_dir: Path | None, force: bool
 ) -> dict:
+    from engines.errors import GasworksError
     from engines.render import source_stem
     from engines.words import words_recipe
     from engines.words.overlay import export_overlay
@@ -108,6 +113,9 @@ def _count_one(
     entry = result.to_dict()
     if output is not None or out_dir is not None:
         path = output if output is not None else out_dir / f"{source_stem(source)}.words.png"
-        export_overlay(result, path, overwrite=force)
+        try:
+            export_overlay(result, path, overwrite=force)
+        except OSError as exc:  # after the checks: disk full, an existing overlay, ...
+            raise GasworksError(write_problem(path, exc)) from None
         entry["overlay"] = str(path)
     return entry
