@@ -117,7 +117,8 @@ def collect_inputs(inputs: list[str]) -> tuple[list[str | Entry], list[str]]:
     -------
     items, notices
         For each input to render its source, or a failure entry for an input that does not
-        exist; and notices about skipped non-image files.
+        exist and for a folder with no image files ("no images found in DIR"); and notices
+        about skipped non-image files.
     """
     items: dict[str, str | Entry] = {}
     notices: list[str] = []
@@ -127,11 +128,21 @@ def collect_inputs(inputs: list[str]) -> tuple[list[str | Entry], list[str]]:
             continue
         path = Path(item)
         if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if child.is_file() and child.suffix.lower() in IMAGE_SUFFIXES:
+            try:
+                children = sorted(path.iterdir())
+            except OSError as exc:
+                problem = f"{display_name(item)}: cannot read the folder ({exc.strerror or exc})"
+                items.setdefault(display_name(item), _entry(item, None, "failed", error=problem))
+                continue
+            images = [c for c in children if c.is_file() and c.suffix.lower() in IMAGE_SUFFIXES]
+            for child in children:
+                if child in images:
                     items.setdefault(display_name(child), str(child))
                 elif not child.name.startswith("."):
                     notices.append(f"skipped {display_name(child)}: not an image file name")
+            if not images:
+                problem = f"no images found in {display_name(item)}"
+                items.setdefault(display_name(item), _entry(item, None, "failed", error=problem))
         elif path.exists():
             items.setdefault(display_name(item), item)
         else:
