@@ -111,10 +111,20 @@ JOBS: tuple[JobKind, ...] = (
             "engines.explorers.params:LandscapeParams",
             "engines.explorers.landscape:landscape_recipe",
             "engines.explorers.landscape:LandscapeResult",
-            "engines.explorers.landscape:export_landscape", None, command="landscape"),
+            "engines.explorers.landscape:export_landscape", None, command="landscape",
+            tab="landscape"),
     JobKind("gp-demo", "Gaussian-process search, one step at a time", None,
             "engines.explorers.params:GPDemoParams", "engines.explorers.gp_demo:gp_demo_recipe",
-            "engines.explorers.gp_demo:GPDemoResult", "engines.explorers.gp_demo:export_gp_demo"),
+            "engines.explorers.gp_demo:GPDemoResult", "engines.explorers.gp_demo:export_gp_demo",
+            tab="landscape"),
+    JobKind("train", "network training (Levenberg-Marquardt, first-order methods)", "trainer",
+            "engines.trainers.params:TrainerParams", "engines.trainers.recipe:train_recipe",
+            "engines.trainers.recipe:TrainResult", "engines.trainers.recipe:export_training",
+            "engines.trainers.recipe:warm_up", command="train"),
+    JobKind("train-compare", "the spirals article's LM-against-Adam comparison", "trainer",
+            "engines.trainers.params:TrainerParams", "engines.trainers.recipe:compare_recipe",
+            "engines.trainers.recipe:Comparison", "engines.trainers.recipe:export_comparison",
+            "engines.trainers.recipe:warm_up", command="train"),
 )  # fmt: skip
 
 _BY_NAME = {job.name: job for job in JOBS}
@@ -152,6 +162,8 @@ def art_job(engine: str | None) -> JobKind:
         if j.art and j.engine == engine:
             return j
     known = ", ".join(j.engine for j in JOBS if j.art)
+    if engine is None:
+        raise GasworksError(f'names no engine; the art engines are {known} (engine = "gng")')
     raise GasworksError(f"engine {engine!r} does not make art; art engines: {known}")
 
 

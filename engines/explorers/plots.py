@@ -268,12 +268,11 @@ def samples_image(result: LandscapeResult) -> np.ndarray:
     axis = result.axis
     figure = _figure(*SAMPLES_SIZE)
     stack = samples.landscapes
-    edges = linear_levels(stack)
     side = 0.30
     for k in range(len(stack)):
         row, col = divmod(k, 3)
         ax = figure.add_axes((0.02 + col * 0.16, 0.66 - row * 0.32, 0.15, side))
-        _contour_panel(ax, axis, stack[k], edges)
+        _contour_panel(ax, axis, stack[k], linear_levels(stack[k]))
         ax.set_xticks([])
         ax.set_yticks([])
         cls = int(samples.y[k])
@@ -348,3 +347,20 @@ def gp_step_image(step: GPStep) -> np.ndarray:
         figure.text(0.5, 0.005, f"stopped: {step.stop_reason}", ha="center", va="bottom",
                     fontsize=8, color="0.3")  # fmt: skip
     return _pixels(figure)
+
+
+def band_index(landscape: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """The colour band of every grid point: 0 below ``edges[0]``, ``i`` between
+    ``edges[i-1]`` and ``edges[i]``, ``len(edges)`` above the last edge (uint8)."""
+    return np.digitize(landscape, edges).astype(np.uint8)
+
+
+def band_colours(edges: np.ndarray) -> np.ndarray:
+    """RGB of each band of :func:`band_index`, as the exported frames colour them:
+    ``(len(edges) + 1, 3)`` uint8."""
+    from matplotlib import colormaps
+
+    inner = np.sqrt(edges[:-1] * edges[1:])
+    values = np.concatenate([[edges[0] / 2], inner, [edges[-1] * 2]])
+    rgba = colormaps[CMAP](_norm(edges)(values))
+    return np.round(np.asarray(rgba)[:, :3] * 255).astype(np.uint8)
