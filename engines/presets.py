@@ -9,12 +9,13 @@ its owner's parameter type, so an unknown key or an out-of-range value is a
 from __future__ import annotations
 
 import tomllib
+import types
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from engines.errors import PresetError
+from engines.errors import PresetError, display_name
 from engines.pipeline.params import PipelineParams, TextAlign
 from engines.validation import Seed
 from presets import DIRECTORY as PRESET_DIR
@@ -164,11 +165,16 @@ def preset_names() -> list[str]:
 def preset_path(name_or_path: str | Path) -> Path:
     """Resolve a shipped preset name or a path to a TOML file."""
     candidate = Path(name_or_path)
+    path = PRESET_DIR / f"{name_or_path}.toml"
+    if candidate.is_dir() and (candidate.suffix == ".toml" or not path.is_file()):
+        raise PresetError(
+            f"{display_name(candidate)}: is a folder, not a preset file (give a preset NAME or "
+            "a FILE.toml)"
+        )
     if candidate.suffix == ".toml" or candidate.is_file():
         if not candidate.is_file():
-            raise PresetError(f"{candidate}: no such preset file")
+            raise PresetError(f"{display_name(candidate)}: no such preset file")
         return candidate
-    path = PRESET_DIR / f"{name_or_path}.toml"
     if not path.is_file():
         from engines.options import did_you_mean
 
@@ -186,17 +192,130 @@ def read_preset_table(name_or_path: str | Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PresetError(f"{path}: not valid TOML ({exc})") from None
+        raise PresetError(f"{display_name(path)}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise PresetError(f"{display_name(path)}: cannot read ({exc.strerror or exc})") from None
+    if not data:
+        raise PresetError(
+            f"{display_name(path)}: the preset is empty; give at least its engine "
+            '(engine = "gng") or a table such as [pipeline]'
+        )
     data.setdefault("name", path.stem)
     return data
 
 
 def validate_preset(data: dict[str, Any], origin: str = "preset") -> Preset:
-    """Validate a raw table into a :class:`Preset`, or raise a readable PresetError."""
+    """Validate a raw table into a :class:`Preset`, or raise a readable PresetError.
+
+    Types are strict (:func:`type_mismatches`): ``threshold = true`` or ``blur = "1.5"`` is
+    an error, not 1.0 and 1.5."""
+    mismatches = type_mismatches(data)
+    if mismatches:
+        raise PresetError(f"{origin}:\n" + "\n".join(mismatches))
     try:
         return Preset.model_validate(data)
     except ValidationError as exc:
         raise PresetError(f"{origin}:\n{format_validation_error(exc, Preset)}") from None
+
+
+#: How a kind of TOML value is named in messages.
+_KIND_NAMES = {"boolean": "true or false", "number": "a number", "string": "a string"}
+
+
+def type_mismatches(data: dict[str, Any]) -> list[str]:
+    """One line per value of a raw preset table that pydantic would quietly convert to
+    another kind: a boolean where a number goes (``true`` → 1.0), a number where a boolean
+    goes (1 → true), a string where a number or a boolean goes (``"1.5"`` → 1.5, ``"yes"``
+    → true). Other wrong values are left to the params types, whose messages name the
+    allowed values."""
+    engine = data.get("engine")
+    return _mismatches(data, Preset, "", engine if isinstance(engine, str) else None)
+
+
+def _mismatches(table: dict[str, Any], model: type, prefix: str, engine: str | None) -> list[str]:
+    found = []
+    fields = getattr(model, "model_fields", {})
+    for key, value in table.items():
+        field = fields.get(key)
+        if field is None:
+            continue  # an unknown key: the params type says so
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            sub = _table_model(model, key, field.annotation, engine)
+            if sub is not None:
+                found += _mismatches(value, sub, f"{dotted}.", engine)
+            continue
+        kind = _kind(value)
+        accepted = _kinds(field.annotation)
+        if kind is None or accepted is None or kind in accepted:
+            continue
+        coerced = (
+            (kind == "boolean" and "number" in accepted)
+            or (kind == "number" and "boolean" in accepted)
+            or (kind == "string" and accepted & {"number", "boolean"})
+        )
+        if coerced:
+            wanted = " or ".join(_KIND_NAMES[k] for k in sorted(accepted) if k in _KIND_NAMES)
+            found.append(f"{dotted}: expected {wanted}, got {_toml_value(value)}")
+    return found
+
+
+def _table_model(model: type, key: str, annotation: Any, engine: str | None) -> type | None:
+    """The params type of a sub-table: the field's own model, or for ``engine_params`` and
+    ``style`` the engine's (found through the registry)."""
+    if model is Preset and key in ("engine_params", "style"):
+        from engines import registry
+
+        if key == "style":
+            return registry.load_target(STYLE_TYPE)
+        if engine is None or engine not in registry.engines():
+            return None
+        return registry.params_type(engine)
+    for candidate in _flatten(annotation):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    """The plain types an annotation admits (Annotated, Optional and unions unwrapped)."""
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _flatten(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _flatten(arg)]
+    return [annotation]
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def _kinds(annotation: Any) -> set[str] | None:
+    """The kinds of scalar an annotation accepts, or None for anything (``Any``)."""
+    import typing
+
+    kinds: set[str] = set()
+    for t in _flatten(annotation):
+        if t is Any:
+            return None
+        if typing.get_origin(t) is typing.Literal:
+            kinds |= {_kind(v) for v in typing.get_args(t)} - {None}
+        elif t is bool:
+            kinds.add("boolean")
+        elif t in (int, float):
+            kinds.add("number")
+        elif t is str:
+            kinds.add("string")
+    return kinds
 
 
 def load_preset(name_or_path: str | Path, overrides: list[str] | None = None) -> Preset:

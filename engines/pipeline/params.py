@@ -115,6 +115,11 @@ class PipelineParams(BaseModel):
     def _check_threshold(cls, value: object) -> str | float:
         if isinstance(value, str) and value in THRESHOLD_METHODS:
             return value
+        if isinstance(value, bool):  # float(True) would be a threshold of 1.0
+            raise ValueError(
+                f"must be one of {', '.join(THRESHOLD_METHODS)} or a number in [0, 1], not "
+                f"{str(value).lower()}"
+            )
         try:
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
