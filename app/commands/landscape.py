@@ -1,7 +1,8 @@
 """``gasworks landscape``: the loss-landscape "earthquakes" of mini-batch training.
 
-Exit codes: 0 done; 2 usage error (an output that is not .gif, .mp4 or .png, an MP4 without
-the ``video`` extra, an existing output without ``--force``, bad batch sizes).
+Exit codes: 0 done; 2 usage error (an output that is not .gif, .mp4 or .png or cannot be
+written, an MP4 without the ``video`` extra, an existing output without ``--force``, bad
+batch sizes).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 import click
 
 from app.commands.common import (
+    check_output,
     choice_of,
     default_of,
     emit_json,
@@ -20,6 +22,7 @@ from app.commands.common import (
     output_option,
     range_of,
     seed_option,
+    writing,
 )
 from engines.explorers.params import LandscapeParams
 
@@ -74,12 +77,11 @@ def landscape(batch_sizes, frames, grid, view, seed, output, force, as_json):
     from engines.errors import GasworksError
     from engines.explorers.landscape import check_format, export_landscape, landscape_recipe
 
+    check_output(output, force=force)
     try:
         check_format(output)
     except GasworksError as exc:
         fail_usage(str(exc))
-    if output.exists() and not force:
-        fail_usage(f"{output}: already exists (use --force to overwrite)")
     try:
         params = LandscapeParams(batch_sizes=batch_sizes, frames=frames, grid=grid, view=view,
                                  seed=seed)  # fmt: skip
@@ -88,19 +90,13 @@ def landscape(batch_sizes, frames, grid, view, seed, output, force, as_json):
         return
     result = landscape_recipe(None, params)
     show = sys.stderr.isatty() and not as_json
-    try:
+    with writing(output):
         if show and output.suffix.lower() != ".png":
             with click.progressbar(length=result.frames, label="frames", file=sys.stderr) as bar:
                 path = export_landscape(result, output, overwrite=force,
                                         progress=lambda done, total: bar.update(1))  # fmt: skip
         else:
             path = export_landscape(result, output, overwrite=force)
-    except FileExistsError as exc:
-        fail_usage(str(exc))
-        return
-    except OSError as exc:
-        fail_usage(f"{output}: cannot write ({exc.strerror or exc})")
-        return
     if as_json:
         emit_json(result.payload(path))
         return
