@@ -44,6 +44,10 @@ CASES = {
     "hopfield-montecarlo": lambda: (None, _montecarlo(), {}, ".json"),
     "landscape": lambda: (None, _landscape(), {}, ".gif"),
     "gp-demo": lambda: (None, _gp_demo(), {}, ".png"),
+    "train": lambda: ("xor", _preset("trainer", epochs=5, engine_params={"hidden": [3]}),
+                      {"seeds": 2}, ".json"),
+    "train-compare": lambda: ("spirals", _preset("trainer", engine_params={"hidden": [4]}),
+                              {"seeds": 1, "epochs": 3}, ".csv"),
 }  # fmt: skip
 
 
@@ -154,6 +158,10 @@ ENGINES = {
     "som": lambda: _engine("engines.som:SOFM", "engines.som:SOFMParams",
                            np.random.default_rng(0).random((50, 2)).astype(np.float32),
                            features_grid=(3, 3), epochs=5),
+    "trainer": lambda: _engine("engines.trainers.engine:Trainer",
+                               "engines.trainers.params:TrainerParams",
+                               registry.load_target("engines.trainers.datasets:load_dataset")("xor"),
+                               hidden=(3,), epochs=10),
 }  # fmt: skip
 
 
