@@ -31,6 +31,10 @@ from engines.hopfield.params import (
 #: Bits per character and the range of characters they may encode.
 BITS_PER_CHAR = 8
 ASCII_LIMIT = 128
+#: Characters below this (tab, NUL, ...) and DELETE do not print: a password holding one
+#: could be recovered but not printed, so it is refused when stored.
+PRINTABLE_FIRST = 0x20
+DELETE = 0x7F
 #: Shorter texts are right-justified with this character, which decoding strips again.
 PAD_CHAR = " "
 #: Metadata key under which a password network records its ``max_length``.
@@ -187,6 +191,13 @@ def store_password(
     _check_text(password, params.max_length, "password")
     if not password:
         raise PasswordError("the password is empty")
+    controls = [i for i, char in enumerate(password) if not PRINTABLE_FIRST <= ord(char) < DELETE]
+    if controls:
+        raise PasswordError(
+            f"the password contains a control character (character {controls[0] + 1}: a tab, NUL "
+            "or another one that does not print); recover could not print it back, so only "
+            "printable characters (space to ~) are stored"
+        )
     if password[0].isspace():
         raise PasswordError(
             "the password starts with whitespace, which decoding strips: it could not be "

@@ -73,6 +73,17 @@ def test_store_password_refuses_unrecoverable_passwords():
         store_password("ninechars", PasswordParams(max_length=8))
 
 
+@pytest.mark.parametrize(
+    ("password", "position"), [("Tr0\tb4", 4), ("\x01Tr0b4", 1), ("Tr0b4\x00", 6), ("Tr0\x7fb4", 4)]
+)
+def test_store_password_refuses_control_characters_without_echoing(password, position):
+    """recover prints only printable text: a stored tab or NUL came back as a "spurious
+    memory" although the network held it exactly."""
+    with pytest.raises(PasswordError, match=f"control character \\(character {position}:") as info:
+        store_password(password)
+    assert "Tr0" not in str(info.value) and "b4" not in str(info.value)
+
+
 def test_store_password_network():
     net = store_password(SEED_PASSWORD, PasswordParams(noise_level=12), seed=0)
     assert net.holds_secret
