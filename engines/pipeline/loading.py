@@ -114,7 +114,8 @@ def load_image(source: str | Path | ImageBytes, *, max_pixels: int = MAX_PIXELS)
     source : str, Path or ImageBytes
         A file path, ``sample:NAME`` for one of :data:`SAMPLES`, or a file's content.
     max_pixels : int
-        Images whose header claims more pixels are refused before decoding.
+        Images whose header claims more pixels are refused before decoding (Pillow's own
+        limit, ``Image.MAX_IMAGE_PIXELS``, does not apply below twice its value).
 
     Returns
     -------
@@ -141,15 +142,12 @@ def load_image(source: str | Path | ImageBytes, *, max_pixels: int = MAX_PIXELS)
         raise InputError(path, "the file is empty (0 bytes)")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow's own limit (89,478,485 pixels) would answer first; max_pixels is ours.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(content) as img:
                 width, height = img.size
                 if width * height > max_pixels:
-                    raise InputError(
-                        path,
-                        f"the image claims {width}x{height} pixels, over the limit of "
-                        f"{max_pixels:,} (a corrupt header or a decompression bomb)",
-                    )
+                    raise InputError(path, _over_limit(width, height, max_pixels))
                 if width < 1 or height < 1:
                     raise InputError(path, f"the image has no pixels ({width}x{height})")
                 img.seek(0)
@@ -160,10 +158,44 @@ def load_image(source: str | Path | ImageBytes, *, max_pixels: int = MAX_PIXELS)
         raise
     except UnidentifiedImageError:
         raise InputError(path, f"not an image ({_sniff(content)})") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InputError(path, f"refused as a decompression bomb: {exc}") from None
+    except Image.DecompressionBombError:  # more than twice Pillow's limit: over ours too
+        width, height = _claimed_size(content) or (0, 0)
+        raise InputError(path, _over_limit(width, height, max_pixels)) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise InputError(path, f"the image data is damaged or truncated ({exc})") from None
+
+
+def _over_limit(width: int, height: int, max_pixels: int) -> str:
+    if width and height:
+        claimed = f"{width}x{height} pixels"
+    else:  # a header no plugin reads alone: Pillow refused it for more than twice its limit
+        claimed = f"more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels"
+    return (
+        f"the image claims {claimed}, over the limit of {max_pixels:,} (a corrupt header or "
+        "a decompression bomb)"
+    )
+
+
+def _claimed_size(content: Path | io.BytesIO) -> tuple[int, int] | None:
+    """The size in an image's header, read by Pillow's format plugins without Pillow's own
+    pixel limit (which :func:`Image.open` applies), so a refusal can say what was claimed."""
+    Image.init()
+    try:
+        handle = content.open("rb") if isinstance(content, Path) else io.BytesIO(content.getvalue())
+    except OSError:
+        return None
+    with handle:
+        prefix = handle.read(16)
+        for format_id in Image.ID:
+            factory, accept = Image.OPEN[format_id]
+            if accept is not None and not accept(prefix):
+                continue
+            handle.seek(0)
+            try:
+                return factory(handle, "").size
+            except Exception:  # not this format (plugins raise many kinds): try the next
+                continue
+    return None
 
 
 def _sniff(content: Path | io.BytesIO) -> str:
