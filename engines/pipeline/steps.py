@@ -32,12 +32,26 @@ def to_grey(image: np.ndarray) -> np.ndarray:
 
 
 def crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """Cut ``image[y0:y1, x0:x1]``; the box must overlap the image."""
+    """Cut ``image[y0:y1, x0:x1]``; the box must lie inside the image.
+
+    Raises
+    ------
+    ParameterError
+        The box reaches past the image (it is never clamped quietly): the message names the
+        crop, the image's size and the largest crop inside it with the same corner.
+    """
+    from engines.errors import ParameterError
+
     y0, y1, x0, x1 = box
     h, w = image.shape[:2]
-    if y0 >= h or x0 >= w:
-        raise ValueError(f"crop {y0}:{y1},{x0}:{x1} lies outside the {h}x{w} image")
-    return image[y0 : min(y1, h), x0 : min(x1, w)]
+    if y1 > h or x1 > w:
+        asked = f"crop {y0}:{y1},{x0}:{x1} does not fit the {w}x{h} image"
+        if y0 >= h or x0 >= w:
+            raise ParameterError(f"{asked}: it lies wholly outside")
+        past = [f"y1 {y1} > height {h}"] * (y1 > h) + [f"x1 {x1} > width {w}"] * (x1 > w)
+        inside = f"{y0}:{min(y1, h)},{x0}:{min(x1, w)}"
+        raise ParameterError(f"{asked} ({', '.join(past)}); the part inside it is {inside}")
+    return image[y0:y1, x0:x1]
 
 
 def resize_max_side(image: np.ndarray, max_side: int) -> np.ndarray:

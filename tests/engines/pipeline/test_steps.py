@@ -88,8 +88,20 @@ def test_resize_shrinks_longer_side_only():
 
 
 def test_crop_outside_image_is_an_error():
-    with pytest.raises(ValueError, match="outside the 10x10 image"):
+    with pytest.raises(ValueError, match="does not fit the 10x10 image: it lies wholly outside"):
         steps.crop(np.zeros((10, 10)), (20, 30, 0, 5))
+
+
+def test_crop_partly_outside_is_refused_naming_the_part_inside():
+    """It used to be clamped quietly (30:180,150:3000 on a 512-wide image became 362 x 150)."""
+    image = np.zeros((512, 400))
+    message = (r"crop 30:180,150:3000 does not fit the 400x512 image \(x1 3000 > width 400\); "
+               r"the part inside it is 30:180,150:400")  # fmt: skip
+    with pytest.raises(ValueError, match=message):
+        steps.crop(image, (30, 180, 150, 3000))
+    with pytest.raises(ValueError, match=r"\(y1 600 > height 512, x1 401 > width 400\)"):
+        steps.crop(image, (0, 600, 0, 401))
+    assert steps.crop(image, (0, 512, 0, 400)).shape == (512, 400)  # the whole image fits
 
 
 def test_remove_small_objects_drops_specks():
