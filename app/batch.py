@@ -304,8 +304,20 @@ class Manifest:
     def write(self) -> Path:
         from engines.atomic import atomic_write_text
 
-        payload = {"generator": "gasworks render", "inputs": self.entries()}
+        payload = {"generator": "gasworks render", "inputs": _printable(self.entries())}
         return atomic_write_text(self.path, json.dumps(payload, indent=2) + "\n")
+
+
+def _printable(value: Any) -> Any:
+    """``value`` with every string in it as :func:`display_name` shows it: a file name that
+    is not UTF-8 (``bad\\xffname.png``) is written escaped, never as a lone surrogate."""
+    if isinstance(value, str):
+        return display_name(value)
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from engines.art import _ordering_kernels as K
 from engines.art.geometry import CanvasTransform, Drawing, Layer
 from engines.art.strokes import merge_edges
 from engines.art.svg import _escape, _num
+from engines.errors import display_name
 
 #: Page sizes in millimetres (portrait).
 PAGES = {"a4": (210.0, 297.0), "a3": (297.0, 420.0), "a5": (148.0, 210.0),
@@ -154,7 +155,7 @@ def plotter_svg_text(result: PlotterResult, *, element: str = "path", title: str
     if title:
         out.append(f"<title>{_escape(title)}</title>")
     for index, layer in enumerate(result.layers, start=1):
-        label = quoteattr(layer.name)
+        label = quoteattr(display_name(layer.name))
         out.append(
             f'<g inkscape:groupmode="layer" id="layer{index}" inkscape:label={label}'
             f' fill="none" stroke="{layer.stroke}" stroke-width="{_num(result.pen_mm)}"'

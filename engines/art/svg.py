@@ -10,6 +10,7 @@ import numpy as np
 from engines.art.geometry import CanvasTransform, Drawing, Layer, transform_for
 from engines.art.style import ArtStyle
 from engines.atomic import atomic_write_text
+from engines.errors import display_name
 
 #: Decimal places of coordinates: 0.01 px is far below any pen or screen.
 PRECISION = 2
@@ -31,7 +32,7 @@ def _path_data(segments: np.ndarray, polylines: tuple[np.ndarray, ...]) -> str:
 
 
 def _layer_svg(index: int, layer: Layer, to_canvas: CanvasTransform) -> list[str]:
-    label = quoteattr(layer.name)
+    label = quoteattr(display_name(layer.name))
     out = [f'<g inkscape:groupmode="layer" id="layer{index}" inkscape:label={label}>']
     if len(layer.segments) or layer.polylines:
         data = _path_data(
@@ -80,6 +81,8 @@ def svg_text(drawing: Drawing, style: ArtStyle | None = None, *, title: str | No
 
 
 def _escape(text: str) -> str:
+    """XML text of ``text``; bytes that are not UTF-8 (a file name's) as ``\\xff`` escapes."""
+    text = display_name(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
