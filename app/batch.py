@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engines.art.plotter import PlotterOptions
-from engines.errors import GasworksError, display_name
+from engines.errors import GasworksError, display_name, short_name
 
 if TYPE_CHECKING:
     from app.cluster import ClusterOptions, DaskPool
@@ -455,8 +455,9 @@ def render_one(
 
 def _failure(job: Job, exc: Exception, start: float) -> Entry:
     message = str(exc)
-    if job.source not in message and display_name(job.source) not in message:
-        message = f"{display_name(job.source)}: {message}"
+    named = (job.source, display_name(job.source), short_name(job.source))
+    if not any(name in message for name in named):
+        message = f"{short_name(job.source)}: {message}"
     return _entry(job.source, job.preset_name, "failed", error=message,
                   seconds=round(time.perf_counter() - start, 3))  # fmt: skip
 

@@ -385,6 +385,21 @@ def writing(path: Path) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- inputs
+def warn_missing_glyphs(label: str, text: str, font: str | Path | None) -> None:
+    """A warning on stderr when ``font`` lacks glyphs for some of ``text`` (emoji in a text
+    font): they would be drawn as boxes. A font that cannot be read is left to the recipe,
+    whose error names it."""
+    from engines.errors import GasworksError
+    from engines.pipeline.text import describe_missing, missing_glyphs
+
+    try:
+        missing = missing_glyphs(text, font)
+    except (GasworksError, OSError):
+        return
+    if missing:
+        click.echo(f"Warning: {label}: {describe_missing(missing, font)}", err=True)
+
+
 def check_samples(known: Callable[[], Sequence[str]]) -> Callable:
     """An argument callback refusing ``sample:NAME`` values whose NAME is not in ``known()``
     (exit 2, naming the closest samples)."""

@@ -18,6 +18,7 @@ from app.commands.common import (
     output_option,
     preset_options,
     range_of,
+    warn_missing_glyphs,
     writing,
 )
 from engines.pipeline.params import THRESHOLD_METHODS, PipelineParams
@@ -66,7 +67,7 @@ def points(
     """Binarise INPUT (a file or sample:NAME) and count the points its dark pixels make."""
     check_output(preview)
     from engines.atomic import atomic_write_bytes, png_bytes
-    from engines.errors import GasworksError, InputError, PresetError
+    from engines.errors import GasworksError, InputError, PresetError, short_name, short_text
     from engines.pipeline import render_text, run_pipeline
     from engines.presets import apply_overrides, read_preset_table, validate_preset
 
@@ -90,11 +91,12 @@ def points(
     source = source or (None if text else preset.input)
     if source is None and text is None:
         fail_usage("give an INPUT (a file or sample:NAME), --text, or a preset with an input")
-    label = source if source is not None else f"text:{text!r}"
+    label = short_name(source) if source is not None else f"text:{short_text(text)!r}"
     try:
         if text is not None:
             t = preset.text
             image = render_text(text, font=t.font, size=t.size, padding=t.padding, align=t.align)
+            warn_missing_glyphs(label, text, t.font)
             result = run_pipeline(image, preset.pipeline)
         else:
             result = run_pipeline(source, preset.pipeline)

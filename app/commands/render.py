@@ -23,6 +23,7 @@ from app.commands.common import (
     preset_options,
     range_of,
     seed_option,
+    warn_missing_glyphs,
     write_problem,
 )
 from engines.art.plotter import SVG_ELEMENTS
@@ -113,7 +114,7 @@ def render(
     )  # fmt: skip
     from app.cluster import ClusterError
     from engines import registry
-    from engines.errors import GasworksError, PresetError
+    from engines.errors import GasworksError, PresetError, short_name
     from engines.presets import apply_overrides, read_preset_table, validate_preset
 
     fmt = formats
@@ -151,6 +152,10 @@ def render(
     items, notices = collect_inputs(given)
     for notice in notices:
         click.echo(f"Notice: {notice}", err=True)
+    for item in items:
+        if isinstance(item, str) and item.startswith("text:"):
+            text = item[len("text:") :].replace("\\n", "\n")
+            warn_missing_glyphs(short_name(item), text, preset.text.font)
     batch = BatchRun(
         items, preset, table, out_dir, formats=fmt, seed=seed, epochs=epochs, plotter=plotter,
         force=force, workers=workers or default_workers(), cluster=cluster,
@@ -236,6 +241,8 @@ def _run_with_progress(batch, *, quiet: bool):
         TimeRemainingColumn,
     )
 
+    from engines.errors import short_name
+
     console = Console(stderr=True)
     columns = (
         TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(),
@@ -248,6 +255,6 @@ def _run_with_progress(batch, *, quiet: bool):
         def on_entry(entry) -> None:
             bar.advance(task)
             if not quiet:
-                bar.console.print(f"{entry['status']:>8}  {entry['input']}")
+                bar.console.print(f"{entry['status']:>8}  {short_name(entry['input'])}")
 
         return batch.run(on_entry)

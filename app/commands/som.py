@@ -28,6 +28,7 @@ from app.commands.common import (
     preset_options,
     range_of,
     seed_option,
+    warn_missing_glyphs,
     write_problem,
     writing,
 )
@@ -87,17 +88,21 @@ def _export(export, result, path: Path, force: bool, **options) -> Path:
 @json_option()
 def logo(text, preset_name, overrides, output, font, size, epochs, seed, force, as_json):
     """Draw TEXT in the seed's SOFM logo style (default preset: logo)."""
-    from engines.som.logo import export_logo, logo_recipe
+    from engines.errors import short_text
+    from engines.som.logo import check_logo_text, export_logo, logo_recipe
 
     preset = _preset(preset_name, overrides, default="logo")
     text = text if text is not None else preset.text.text
     if text is None or not text.strip():
         fail_usage("give the TEXT to draw (or a preset with text.text)")
     _check_output(output, force)
+    label = f"text '{short_text(text)}'"
     try:
+        check_logo_text(text, font=font if font is not None else preset.text.font)
+        warn_missing_glyphs(label, text, font if font is not None else preset.text.font)
         result = logo_recipe(text, preset, seed=seed, epochs=epochs, font=font, size=size)
     except ValueError as exc:
-        fail_usage(f"text {text!r}: {exc}")
+        fail_usage(f"{label}: {exc}")
         return
     path = _export(export_logo, result, output, force)
     figures = result.figures()
@@ -105,7 +110,7 @@ def logo(text, preset_name, overrides, output, font, size, epochs, seed, force, 
         emit_json({"text": text, "output": str(path), **figures})
     else:
         click.echo(
-            f"{path}: {text!r}, {figures['points']} points, {figures['units']} units, "
+            f"{path}: '{short_text(text)}', {figures['points']} points, {figures['units']} units, "
             f"{figures['epochs']} epochs in {result.seconds:.2f} s"
         )
 

@@ -47,6 +47,10 @@ TEXT_COLOUR = "#e8edf3"
 BACKGROUND = "#22264b"
 #: Font sizes tried while aiming at TARGET_POINTS.
 MIN_FONT, MAX_FONT = 12, 1000
+#: The smallest letters a logo draws, in box units (the font size the fitted text would
+#: have): a longer text is refused, as it would come out a hairline. About 80 characters on
+#: one line, or 12 lines, fit.
+MIN_LETTER_SIZE = 12.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ def text_points(
 
     if target_points < 100:
         raise ValueError(f"target_points must be >= 100, got {target_points}")
+    check_logo_text(text, font=font, box=box)
 
     def ink(font_size: int) -> np.ndarray:
         image = render_text(text, font=font, size=font_size, padding=padding)
@@ -127,6 +132,48 @@ def text_points(
         if better != size:
             points = ink(better)
     return fit_in_box(points, box)
+
+
+def check_logo_text(
+    text: str, *, font: str | Path | None = None, box: tuple[float, float] = BOX
+) -> float:
+    """The size the letters of ``text`` get in ``box`` (font size in box units), measured from
+    the text's box in about a millisecond, before anything is drawn.
+
+    Raises
+    ------
+    ParameterError
+        The text is so long that its letters would be smaller than :data:`MIN_LETTER_SIZE`
+        (or longer than a text may be at all); the message does not quote it.
+    """
+    from PIL import Image, ImageDraw
+
+    from engines.errors import ParameterError
+    from engines.pipeline.text import MAX_TEXT_CHARACTERS, load_font
+
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise ParameterError(
+            f"the text is too long for a logo: {len(text):,} characters, over the "
+            f"{MAX_TEXT_CHARACTERS:,} a text may have"
+        )
+    probe_size = 100
+    face = load_font(font, probe_size)
+    draw = ImageDraw.Draw(Image.new("L", (1, 1)))
+    left, top, right, bottom = draw.multiline_textbbox(
+        (0, 0), text, font=face, spacing=round(0.15 * probe_size)
+    )
+    inner = np.array(box) - 2 * BOX_MARGIN
+    scale = float(np.min(inner / np.maximum([right - left, bottom - top], 1)))
+    letters = probe_size * scale
+    if letters < MIN_LETTER_SIZE:
+        longest = max(len(line) for line in text.splitlines() or [text])
+        fits = max(1, int(0.97 * longest * letters / MIN_LETTER_SIZE))  # widths vary a little
+        raise ParameterError(
+            f"the text is too long for a logo: its letters would be {letters:.1f} units in "
+            f"the {box[0]:g}x{box[1]:g} box, under the {MIN_LETTER_SIZE:g} that stay "
+            f"visible; about {fits} characters fit on a line"
+        )
+    return letters
 
 
 def fit_in_box(points: np.ndarray, box: tuple[float, float] = BOX) -> np.ndarray:

@@ -16,6 +16,7 @@ checks one command against a real read-only folder as another user.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
@@ -307,9 +308,10 @@ CASES = [
     Case("recover missing file", ("hopfield", "recover", "nothing.npz", "--stdin"), 1,
          "nothing.npz: no such file", "x\n"),
     # Odd but fine: a non-UTF-8 file name and a white-on-black drawing.
-    Case("render non-UTF-8 name", ("render", BAD_NAME, "-o", "out", *FAST), 0, r"1 rendered"),
+    Case("render non-UTF-8 name", ("render", BAD_NAME, "-o", "out", *FAST), 0,
+         r"done  bad\\xffname\.png"),
     Case("render plotter non-UTF-8", ("render", BAD_NAME, "--page", "a5", "-o", "out", *FAST),
-         0, r"1 rendered"),
+         0, r"done  bad\\xffname\.png"),
     Case("points non-UTF-8 name", ("points", BAD_NAME), 0, r"^$"),
     Case("points white on black", ("points", "inverted.png", "-p", "default", "--json"), 0,
          r"^$"),
@@ -381,3 +383,16 @@ def test_read_only_folder_for_real():
     finally:
         (base / "ro").chmod(0o755)
         shutil.rmtree(base)
+
+
+def test_a_non_utf8_file_name_is_escaped_in_the_svg_and_the_manifest(world):
+    """The SVG writer failed on the name's undecodable byte ("surrogates not allowed")."""
+    result = run(("render", BAD_NAME, "-o", "out", *FAST))
+    assert result.exit_code == 0, result.output
+    svg = Path("out", os.fsdecode(b"bad\xffname.default.svg"))
+    assert "<title>bad\\xffname · gasworks default</title>" in svg.read_bytes().decode("utf-8")
+    raw = Path("out/manifest.json").read_bytes().decode("utf-8")  # strict UTF-8
+    assert "\\udcff" not in raw
+    (entry,) = json.loads(raw)["inputs"]
+    assert entry["status"] == "done" and entry["input"] == "bad\\xffname.png"
+    assert entry["outputs"] == ["out/bad\\xffname.default.svg", "out/bad\\xffname.default.png"]

@@ -104,7 +104,7 @@ def test_two_workers_render_the_same_bytes(gasworks, folder, tmp_path):
         (("render", "sample:coins", "-o", "{out}", "--format", "gif"), 2, "--format"),
         (("render", "sample:coins", "-o", "{out}", "-p", "nope"), 2, "unknown preset"),
         (("render", "sample:coins", "-o", "{out}", "-p", "coins-local"), 2,
-         "engine None does not make art; art engines: gng, som"),
+         "preset 'coins-local': names no engine; the art engines are gng, som"),
         (("render", "sample:page", "-o", "{out}", "-p", "words"), 2,
          "engine 'words' does not make art; art engines: gng, som"),
         (("render", "sample:coins", "-o", "{out}", "--set", "engine_params.step=3"), 2,
