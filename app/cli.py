@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "avatar": "app.commands.som:avatar",
     "map": "app.commands.som:map_command",
     "landscape": "app.commands.landscape:landscape",
+    "tune": "app.commands.tune:tune",
     "gui": "app.commands.gui:gui",
 }
 

@@ -88,3 +88,30 @@ class GPDemoParams(BaseModel):
     )
     draws: int = Field(3, ge=0, le=10, description="functions drawn from the GP's posterior")
     seed: Seed = 0
+
+
+class TuneParams(BaseModel):
+    """A hyperparameter search on digits with one of optuna's samplers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sampler: Literal["tpe", "gp", "random"] = Field(
+        "tpe",
+        description="tpe: tree-structured Parzen estimators; gp: a Gaussian process with "
+        "expected improvement; random: random search (the baseline)",
+    )
+    space: Literal["auto", "units", "tree"] = Field(
+        "auto",
+        description="units: the hidden units of one layer (the seed's GP search); tree: "
+        "1-2 layers, units per layer, activation, batch size and step size (the seed's TPE "
+        "search); auto: units for gp, tree for the others",
+    )
+    trials: int = Field(20, ge=1, le=10_000, description="finished trials the study ends with")
+    epochs: int = Field(5, ge=1, le=1000, description="training epochs of each trial")
+    seed: Seed = 0
+
+    @property
+    def resolved_space(self) -> str:
+        if self.space != "auto":
+            return self.space
+        return "units" if self.sampler == "gp" else "tree"

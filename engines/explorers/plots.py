@@ -364,3 +364,59 @@ def band_colours(edges: np.ndarray) -> np.ndarray:
     values = np.concatenate([[edges[0] / 2], inner, [edges[-1] * 2]])
     rgba = colormaps[CMAP](_norm(edges)(values))
     return np.round(np.asarray(rgba)[:, :3] * 255).astype(np.uint8)
+
+
+#: Size of a study's picture in pixels.
+TUNING_SIZE = (1200, 720)
+SAMPLER_COLOURS = {"tpe": "#1f77b4", "gp": "#2ca02c", "random": "#7f7f7f"}
+
+
+def tuning_image(result) -> np.ndarray:
+    """A study: its best value so far over the trials, the parameters' importances, and one
+    slice per parameter (each complete trial's value against the parameter's value)."""
+    figure = _figure(*TUNING_SIZE)
+    sampler = result.params.sampler
+    colour = SAMPLER_COLOURS.get(sampler, "black")
+    curve = figure.add_axes((0.06, 0.58, 0.52, 0.36))
+    history = [np.nan if v is None else v for v in result.history]
+    counted = result.counted
+    values = [np.nan if t.value is None else t.value for t in counted]
+    x = np.arange(1, len(history) + 1)
+    curve.plot(x, values, "o", color=colour, alpha=0.35, ms=4, label="each trial")
+    curve.step(x, history, where="post", color=colour, lw=2, label=f"best so far ({sampler})")
+    curve.set_xlabel("trial", fontsize=9)
+    curve.set_ylabel("validation cross-entropy", fontsize=9)
+    finite = [v for v in values if np.isfinite(v)]
+    if finite:
+        curve.set_ylim(min(finite) * 0.9, min(max(finite), 5 * min(finite)) * 1.05)
+    curve.legend(fontsize=8)
+    curve.set_title(f"{result.study_name}: {len(counted)} trials", fontsize=10)
+    bars = figure.add_axes((0.72, 0.58, 0.25, 0.36))
+    names = list(result.importances)
+    bars.barh(names[::-1], [result.importances[n] for n in names][::-1], color=colour)
+    bars.set_title("importance (fANOVA)", fontsize=10)
+    bars.tick_params(labelsize=8)
+    params = sorted({k for t in counted for k in t.params})
+    complete = [t for t in counted if t.state == "COMPLETE"]
+    n = max(len(params), 1)
+    for i, name in enumerate(params):
+        ax = figure.add_axes((0.06 + i * 0.94 / n, 0.08, 0.94 / n - 0.05, 0.36))
+        points = [(t.params[name], t.value) for t in complete if name in t.params]
+        if points:
+            xs, ys = zip(*points, strict=True)
+            numeric = all(isinstance(v, int | float) for v in xs)
+            if not numeric:
+                labels = sorted({str(v) for v in xs})
+                xs = [labels.index(str(v)) for v in xs]
+                ax.set_xticks(range(len(labels)), labels)
+            ax.scatter(xs, ys, c=np.arange(len(ys)), cmap="Blues", s=14, vmin=-len(ys) / 3)
+            if name in ("batch_size", "step_size"):
+                from matplotlib.ticker import NullFormatter
+
+                ax.set_xscale("log")
+                ax.xaxis.set_minor_formatter(NullFormatter())
+            if finite:
+                ax.set_ylim(curve.get_ylim())
+        ax.set_title(name, fontsize=9)
+        ax.tick_params(labelsize=7)
+    return _pixels(figure)

@@ -9,7 +9,7 @@ import click
 import pytest
 
 from app.cli import COMMANDS, main
-from engines.explorers.params import LandscapeParams
+from engines.explorers.params import LandscapeParams, TuneParams
 from engines.hopfield.params import HopfieldParams, MonteCarloParams, PasswordParams
 from engines.pipeline.params import PipelineParams
 from engines.presets import Preset, TextParams
@@ -205,9 +205,11 @@ CHOICES = {
     ("hopfield montecarlo", "--recall"): (MonteCarloParams, "recall"),
     ("hopfield recover", "--mode"): (HopfieldParams, "mode"),
     ("landscape", "--view"): (LandscapeParams, "view"),
+    ("tune", "--sampler"): (TuneParams, "sampler"),
+    ("tune", "--space"): (TuneParams, "space"),
 }
 #: Choices that mirror no params field.
-OTHER_CHOICES = {("gui", "--tab"), ("render", "--svg-element")}
+OTHER_CHOICES = {("gui", "--tab"), ("render", "--svg-element"), ("tune", "dataset")}
 
 
 @pytest.mark.parametrize(("where", "field"), list(CHOICES.items()), ids=str)
@@ -254,6 +256,8 @@ RANGES = {
     ("hopfield store", "--max-length"): (PasswordParams, "max_length"),
     ("landscape", "--frames"): (LandscapeParams, "frames"),
     ("landscape", "--grid"): (LandscapeParams, "grid"),
+    ("tune", "--trials"): (TuneParams, "trials"),
+    ("tune", "--epochs"): (TuneParams, "epochs"),
 }
 #: Ranges that mirror no params field (how many, how long: the command's own limits).
 OTHER_RANGES = {("render", "--workers"), ("render", "--scheduler-timeout"), ("avatar", "--sheet"),
@@ -297,6 +301,7 @@ SEED_COMMANDS = {
     "hopfield store": ("net.npz",),
     "hopfield recover": ("net.npz",),
     "landscape": ("-o", "o.gif"),
+    "tune": ("digits",),
 }
 
 

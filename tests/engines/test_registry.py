@@ -44,6 +44,7 @@ CASES = {
     "hopfield-montecarlo": lambda: (None, _montecarlo(), {}, ".json"),
     "landscape": lambda: (None, _landscape(), {}, ".gif"),
     "gp-demo": lambda: (None, _gp_demo(), {}, ".png"),
+    "tune": lambda: ("digits", _tune(), {}, ".json"),
     "train": lambda: ("xor", _preset("trainer", epochs=5, engine_params={"hidden": [3]}),
                       {"seeds": 2}, ".json"),
     "train-compare": lambda: ("spirals", _preset("trainer", engine_params={"hidden": [4]}),
@@ -73,6 +74,12 @@ def _gp_demo():
     from engines.explorers.params import GPDemoParams
 
     return GPDemoParams(steps=2)
+
+
+def _tune():
+    from engines.explorers.params import TuneParams
+
+    return TuneParams(sampler="random", trials=2, epochs=1)
 
 
 def test_every_job_has_a_case_and_every_target_imports():
