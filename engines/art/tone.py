@@ -1,10 +1,14 @@
-"""How dark a line drawing looks, estimated without drawing it.
+"""How dark a line drawing looks, without writing it.
 
 Tone art (:mod:`engines.pipeline.tone`) grows its network until the drawing's ink matches
 the photo's tone; that check runs many times while training, so it must cost far less than
-rasterising. :func:`line_ink` spreads each segment's length over a grid of small cells and
-turns a cell's line length into covered area with the overlap of randomly placed lines,
-``1 - exp(-length × pen / area)``.
+the PNG writer. :func:`line_ink` is the quick estimate: it spreads each segment's length
+over a grid of small cells and turns a cell's line length into covered area with the
+overlap of randomly placed lines, ``1 - exp(-length × pen / area)`` (within 2 % up to
+16,000 nodes on a 512 px photo; dense meshes overlap less than random lines, and it falls
+up to 5 % short at 40,000). :func:`drawn_ink` draws the segments as round-capped lines on a
+grid of 2 x 2 sub-pixels per pixel in compiled code (20-50 ms for 10,000-40,000 segments),
+and agrees with the PNG writer within 0.5 % at every density measured.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ import numpy as np
 INK_CELL_PX = 4
 #: Points per pixel of length at which segments are sampled.
 SAMPLES_PER_PX = 1.0
+#: Sub-pixels per pixel side of :func:`drawn_ink`.
+DRAWN_SUPERSAMPLE = 2
+#: The PNG writer's lines (Pillow, 4x supersampled) cover this share of a round-capped line
+#: of the nominal width (measured on GNG meshes of two photos, 10,000 to 40,000 nodes).
+PNG_PEN = 0.93
 #: The PNG writer's anti-aliased pen lays about this much more ink than its nominal width
 #: (measured against :func:`engines.art.render_array` on GNG meshes of three photos, 4,000
 #: to 16,000 nodes: the estimate then lies within 2 % of the drawn ink).
@@ -72,3 +81,21 @@ def mean_line_ink(
     cols = np.minimum(cell, w - np.arange(ink.shape[1]) * cell)
     area = rows[:, None] * cols[None, :]
     return float((ink * area).sum() / area.sum())
+
+
+def drawn_ink(
+    segments: np.ndarray, shape: tuple[int, int], *, scale: float, pen_px: float
+) -> float:
+    """Mean ink of ``segments`` drawn on an image of ``shape`` (as the PNG writer draws it).
+
+    Parameters as :func:`line_ink`.
+    """
+    from engines.art._coverage_kernels import cover
+
+    h, w = shape
+    segs = np.asarray(segments, dtype=np.float64).reshape(-1, 2, 2) / scale
+    if segs.size == 0:
+        return 0.0
+    segs[..., 1] *= -1.0  # point y (up) → image row (down)
+    half = 0.5 * pen_px * PNG_PEN
+    return float(cover(np.ascontiguousarray(segs), h, w, half, DRAWN_SUPERSAMPLE).mean())

@@ -30,6 +30,17 @@ AUTO_EPOCHS_RANGE = (5, 200)
 TONE_CHECK_SHARE = 0.01
 #: A tone drawing lighter than the photo by more than this gets a notice.
 TONE_SHORTFALL = 0.03
+#: Once the quick ink estimate comes this close to the photo's darkness, each check draws
+#: the mesh (:func:`engines.art.tone.drawn_ink`; the estimate falls short on dense meshes).
+TONE_NEAR = 0.08
+#: Tone meshes train on at their final size for this share of the signals that grew them
+#: (the auto epochs' 0.25 leaves them ragged: on chelsea, SSIM 0.88 with 0.25, 0.89 with
+#: 0.5, 0.90 with 1.0, benchmarks/bench_likeness.py).
+TONE_SETTLE = 0.5
+#: Edges per node of a settled tone mesh (2.7 to 2.85 measured on photos; a triangulation
+#: tends to 3). A growing mesh has fewer, so its ink is scaled by this over its own count
+#: before it is compared with the photo: the settled mesh will have that much more line.
+SETTLED_EDGES_PER_NODE = 2.75
 
 
 def fit_params(params, n_points: int) -> tuple[Any, list[str]]:
@@ -47,13 +58,18 @@ def fit_params(params, n_points: int) -> tuple[Any, list[str]]:
 
 def tone_goal(pipeline, style: ArtStyle) -> tuple[float, float] | None:
     """(the photo's mean darkness, the pen width in image pixels) when the network should
-    grow to match the photo's tone, else None (not tone points, or ``match_tone`` off)."""
+    grow to match the photo's tone, else None (not tone points, or ``match_tone`` off).
+    The darkness counts tones beyond the tone curve's darkest as that dark."""
     from engines.art.geometry import CanvasTransform
 
     if pipeline is None or pipeline.mode != "tone" or not pipeline.params.match_tone:
         return None
+    from engines.pipeline.tone import DARKEST
+
     grey = np.clip(pipeline.blurred, 0.0, 1.0)
-    darkness = float(grey.mean() if pipeline.params.invert else 1.0 - grey.mean())
+    dark = grey if pipeline.params.invert else 1.0 - grey
+    # Tones darker than the tone curve draws (DARKEST) count as that dark.
+    darkness = float(np.minimum(dark, DARKEST).mean())
     fit = CanvasTransform.fit(image_bounds(pipeline), style.width, style.height, style.margin)
     pen_px = style.line_width / (fit.scale * pipeline.params.scale)
     return darkness, pen_px
@@ -106,7 +122,7 @@ def train(
 def _train_to_tone(gng, pipeline, preset, goal, epochs, callback):
     """Grow until the estimated ink reaches the photo's darkness (or ``max_nodes``), then
     settle for the auto epochs' margin (or until the given epochs are spent)."""
-    from engines.art.tone import mean_line_ink
+    from engines.art.tone import drawn_ink, mean_line_ink
 
     darkness, pen_px = goal
     params = gng.params
@@ -118,18 +134,27 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback):
     state = {"next": 0, "ink": 0.0, "stopped": False, "cancelled": False}
     step_nodes = max(1, round(TONE_CHECK_SHARE * params.max_nodes))
 
-    def ink_of(snap) -> float:
+    def ink_of(snap, drawn: bool, settled: bool = True) -> float:
+        """The drawing's ink (estimated or drawn); ``settled`` scales a growing mesh's ink
+        to what it will be once its edges formed (see SETTLED_EDGES_PER_NODE)."""
         if not len(snap.edges):
             return 0.0
         share = line_share or min(1.0, snap.n_nodes / snap.n_edges)
-        return mean_line_ink(snap.nodes[snap.edges], shape, scale=scale, pen_px=pen_px * share)
+        how = drawn_ink if drawn else mean_line_ink
+        ink = how(snap.nodes[snap.edges], shape, scale=scale, pen_px=pen_px * share)
+        growth = SETTLED_EDGES_PER_NODE * snap.n_nodes / snap.n_edges
+        if settled and growth > 1.0 and line_share == 1.0:
+            ink = 1.0 - (1.0 - min(ink, 0.999)) ** growth  # more line of the same spread
+        return ink
 
     def watch(snap) -> bool:
         """Checks the ink as the network grows; True when the run should end here (the
         caller cancelled, or growth stopped and the settling budget is set anew)."""
         if not state["stopped"] and snap.n_nodes >= state["next"]:
             state["next"] = snap.n_nodes + step_nodes
-            state["ink"] = ink_of(snap)
+            state["ink"] = ink_of(snap, drawn=False)
+            if state["ink"] >= darkness - TONE_NEAR:
+                state["ink"] = ink_of(snap, drawn=True)
             if state["ink"] >= darkness:
                 gng.stop_growing()
                 state["stopped"] = True
@@ -142,18 +167,18 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback):
     if fixed:
         budget = fixed * per_epoch
     else:
+        # Tone points are many (dozens per node): no minimum of whole epochs.
         grow_signals = params.max_nodes * params.n_iter_before_neuron_added
-        budget = max(AUTO_EPOCHS_RANGE[0] * per_epoch, math.ceil(grow_signals * AUTO_EPOCH_MARGIN))
+        budget = math.ceil(grow_signals * (1.0 + TONE_SETTLE))
     every = None if callback is not None else step_nodes * params.n_iter_before_neuron_added
     snap = run(gng, budget, watch, every=every)
     if growing and state["stopped"] and not state["cancelled"] and not snap.done:
         # Settle at the size reached: the margin the auto epochs give a fully grown network.
         growing = False
         settle = math.ceil(gng.n_nodes * params.n_iter_before_neuron_added
-                           * (AUTO_EPOCH_MARGIN - 1.0))  # fmt: skip
-        total = max(AUTO_EPOCHS_RANGE[0] * per_epoch, snap.iteration + settle)
-        snap = run(gng, total - snap.iteration, watch, every=every)
-    ink = ink_of(snap)
+                           * TONE_SETTLE)  # fmt: skip
+        snap = run(gng, settle, watch, every=every)
+    ink = ink_of(snap, drawn=True, settled=False)
     figures = {"darkness": round(darkness, 3), "ink": round(ink, 3),
                "pen_px": round(pen_px, 3), "grown_to": snap.n_nodes,
                "max_nodes": params.max_nodes}  # fmt: skip

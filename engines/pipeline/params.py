@@ -79,12 +79,16 @@ class PipelineParams(BaseModel):
         "histogram",
     )
     gamma: float = Field(
-        3.0, gt=0.0, le=10.0, description="tone: points per pixel grow as darkness ** gamma"
+        2.7,
+        gt=0.0,
+        le=10.0,
+        description="tone: points per pixel grow as (-ln(1 - darkness)) ** gamma; 2.7 makes "
+        "a GNG mesh's ink follow darkness, larger adds contrast",
     )
     density: float = Field(
-        8.0,
+        64.0,
         gt=0.0,
-        le=64.0,
+        le=256.0,
         description="tone: expected points per black pixel (dozens per node keep the mesh "
         "whole: with few, edges age out)",
     )

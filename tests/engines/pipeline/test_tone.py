@@ -23,14 +23,15 @@ def ramp(h: int = 40, w: int = 200) -> np.ndarray:
 
 @pytest.mark.parametrize("stipple", ["random", "diffusion", "blue_noise"])
 def test_tone_points_per_column_rise_with_darkness(stipple):
-    result = run_pipeline(ramp(), PipelineParams(points="tone", stipple=stipple, density=2.0))
+    result = run_pipeline(ramp(), PipelineParams(points="tone", stipple=stipple, density=16.0))
     assert result.mode == "tone" and result.points.dtype == np.float32
     cols = result.points[:, 0] / result.params.scale
     counts = np.histogram(cols, bins=10, range=(-0.5, 199.5))[0]
     assert counts[0] == 0  # paper white stays empty
-    assert np.all(np.diff(counts) >= 0) and np.all(np.diff(counts[2:]) > 0), counts
-    # The counts follow density × darkness ** gamma: the darkest tenth holds its share.
-    expected = tone_density(ramp(), gamma=3.0, density=2.0).sum(axis=0)
+    drawn = counts[counts > 0]
+    assert len(drawn) >= 7 and np.all(np.diff(counts) >= 0) and np.all(np.diff(drawn) > 0), counts
+    # The counts follow the tone curve: each tenth of the ramp holds its share.
+    expected = tone_density(ramp(), density=16.0).sum(axis=0)
     share = expected.reshape(10, -1).sum(axis=1) / expected.sum()
     np.testing.assert_allclose(counts / counts.sum(), share, atol=0.02)
 
@@ -42,14 +43,14 @@ def test_gamma_shifts_points_towards_the_dark_end():
 
 
 def test_random_stipple_allows_several_points_per_pixel_with_jitter():
-    rows, cols = sample_tone(np.full((10, 10), 4.0), method="random", seed=3)
+    rows, _ = sample_tone(np.full((10, 10), 4.0), method="random", seed=3)
     assert 300 < rows.size < 500  # Poisson, 4 per pixel on average
     assert np.all(np.abs(rows - np.rint(rows)) <= 0.5) and len(np.unique(rows)) > 300
 
 
 def test_dithers_use_a_finer_grid_above_one_point_per_pixel():
     for method in ("diffusion", "blue_noise"):
-        rows, cols = sample_tone(np.full((16, 16), 4.0), method=method)
+        rows, _ = sample_tone(np.full((16, 16), 4.0), method=method)
         assert abs(rows.size - 1024) <= 16  # 2 x 2 cells per pixel, all on
         assert rows.min() >= -0.5 and rows.max() <= 15.5
 
@@ -57,7 +58,7 @@ def test_dithers_use_a_finer_grid_above_one_point_per_pixel():
 def test_blue_noise_tile_ranks_every_pixel_once_and_spreads_them():
     tile = blue_noise_tile()
     assert tile.shape == (64, 64)
-    assert len(np.unique(tile)) == tile.size and 0 < tile.min() and tile.max() < 1
+    assert len(np.unique(tile)) == tile.size and tile.min() > 0 and tile.max() < 1
     on = tile < 0.1  # the first tenth of the ranks: an even spread, no clumps
     rows, cols = np.nonzero(on)
     d = np.hypot(rows[:, None] - rows[None], cols[:, None] - cols[None])
