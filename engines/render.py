@@ -80,10 +80,15 @@ class ArtEngine(Protocol):
 
 
 def pipeline_figures(result: PipelineResult) -> dict[str, Any]:
-    """The points mode for the manifest, and why ``auto`` chose it."""
+    """The points mode for the manifest, and why ``auto`` chose it; in binary mode the ink
+    ('dark' or 'light') and why ``auto`` chose light ink."""
     figures: dict[str, Any] = {"points_mode": result.mode}
     if result.mode_reason:
         figures["points_mode_reason"] = result.mode_reason
+    if result.mode == "binary":  # which side of the threshold was drawn, and why auto chose it
+        figures["ink"] = result.ink
+        if result.ink_reason:
+            figures["ink_reason"] = result.ink_reason
     return figures
 
 

@@ -3,10 +3,13 @@
 The seed's astronaut recipe (150 px face, blur 0.6, Otsu + 0.1, about half the pixels as
 points) is the model: blur grows with the image, and the threshold is moved so the share of
 foreground pixels stays in a band where GNG art reads well — enough ink for shapes, not so
-much that the picture becomes a silhouette.
+much that the picture becomes a silhouette. A light drawing on a dark ground is drawn by its
+light lines (:func:`auto_ink` chooses the polarity too).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,6 +21,9 @@ AUTO_MAX_SIDE = 220
 BLUR_PER_PIXEL = 0.004
 #: The share of foreground pixels is kept in this band by moving the threshold.
 MIN_INK, MAX_INK = 0.04, 0.5
+#: A border more than this share dark (below Otsu's threshold) is a dark ground: with most
+#: of the image dark too, the ink is the light side.
+DARK_BORDER = 0.5
 
 
 def auto_blur(shape: tuple[int, int]) -> float:
@@ -25,8 +31,25 @@ def auto_blur(shape: tuple[int, int]) -> float:
     return round(BLUR_PER_PIXEL * max(shape), 2)
 
 
-def auto_threshold(blurred: np.ndarray) -> float:
-    """Otsu's threshold, moved so the foreground share lies in [MIN_INK, MAX_INK].
+@dataclass(frozen=True)
+class AutoInk:
+    """What :func:`auto_ink` chose: the threshold, which side of it is ink, and why."""
+
+    threshold: float
+    #: 'dark': pixels darker than the threshold are the foreground; 'light': the others.
+    ink: str
+    reason: str
+
+
+def auto_ink(blurred: np.ndarray) -> AutoInk:
+    """Otsu's threshold and the ink's polarity, the threshold moved so the ink's share lies in
+    [MIN_INK, MAX_INK].
+
+    The ink is the dark side, unless the dark side covers more than :data:`MAX_INK` of the
+    image *and* more than :data:`DARK_BORDER` of its border: then the picture is a light
+    drawing on a dark ground (a white-on-black horse), and the light side is the ink. (A
+    black silhouette filling most of a white frame keeps dark ink: its border is light.)
+    The threshold is never moved so far that no pixel is ink.
 
     Parameters
     ----------
@@ -34,13 +57,33 @@ def auto_threshold(blurred: np.ndarray) -> float:
 
     Returns
     -------
-    float
-        A grey level; pixels below it are the foreground.
+    AutoInk
     """
     otsu = float(steps.threshold(blurred, "otsu"))
-    ink = float((blurred < otsu).mean())
-    if ink > MAX_INK:
-        return float(np.quantile(blurred, MAX_INK))
-    if ink < MIN_INK:
-        return float(np.quantile(blurred, MIN_INK))
-    return otsu
+    dark = blurred < otsu
+    dark_share = float(dark.mean())
+    border = float(np.concatenate([dark[0], dark[-1], dark[:, 0], dark[:, -1]]).mean())
+    if dark_share > MAX_INK and border > DARK_BORDER:
+        # Light ink: the foreground is blurred >= threshold (binarize with invert).
+        share = 1.0 - dark_share
+        threshold = otsu
+        if share > MAX_INK:
+            threshold = float(np.quantile(blurred, 1.0 - MAX_INK))
+        elif share < MIN_INK:
+            threshold = float(np.quantile(blurred, 1.0 - MIN_INK))
+        if not (blurred >= threshold).any():
+            threshold = float(blurred.max())
+        reason = (
+            f"light ink: {dark_share:.0%} of the image and {border:.0%} of its border are dark "
+            "(a light drawing on a dark ground)"
+        )
+        return AutoInk(threshold, "light", reason)
+    threshold = otsu
+    if dark_share > MAX_INK:
+        threshold = float(np.quantile(blurred, MAX_INK))
+    elif dark_share < MIN_INK:
+        threshold = float(np.quantile(blurred, MIN_INK))
+    if not (blurred < threshold).any():  # the quantile fell on the darkest value, shared
+        above = blurred[blurred > threshold]
+        threshold = float(above.min()) if above.size else float(np.nextafter(threshold, 2.0))
+    return AutoInk(threshold, "dark", "")

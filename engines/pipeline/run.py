@@ -35,6 +35,10 @@ class PipelineResult:
     mode_reason: str = ""
     #: Tone mode: expected points per pixel, (M', N') float (None otherwise).
     density: np.ndarray | None = field(default=None, repr=False)
+    #: Binary mode: which side of the threshold is the foreground, 'dark' or 'light'.
+    ink: str = "dark"
+    #: Why ``auto`` chose light ink ('' otherwise).
+    ink_reason: str = ""
 
     @property
     def image_size(self) -> tuple[int, int]:
@@ -117,9 +121,13 @@ def run_pipeline(
         mode, reason = choice.mode, choice.reason
     if mode != "binary":
         return _sampled(params, mode, reason, cropped, grey)
+    invert, ink_reason = params.invert, ""
     if params.auto:
         blurred = steps.blur(grey, auto.auto_blur(grey.shape))
-        thresh: float | np.ndarray = auto.auto_threshold(blurred)
+        chosen = auto.auto_ink(blurred)
+        thresh: float | np.ndarray = chosen.threshold
+        invert = (chosen.ink == "light") != params.invert  # invert flips the chosen ink
+        ink_reason = chosen.reason
     else:
         blurred = steps.blur(grey, params.blur)
         # The seed's recipe finds the threshold on the blurred image and binarises that.
@@ -127,12 +135,13 @@ def run_pipeline(
             blurred, params.threshold, offset=params.offset, block_size=params.block_size,
             k=params.k,
         )  # fmt: skip
-    binary = steps.binarize(blurred, thresh, invert=params.invert)
+    binary = steps.binarize(blurred, thresh, invert=invert)
     binary = steps.remove_small(binary, params.min_object_size)
     points = binary_to_points(
         binary, scale=params.scale, max_points=params.max_points, seed=params.subsample_seed
     )
-    return PipelineResult(params, cropped, grey, blurred, thresh, binary, points, "binary", reason)
+    return PipelineResult(params, cropped, grey, blurred, thresh, binary, points, "binary", reason,
+                          ink="light" if invert else "dark", ink_reason=ink_reason)  # fmt: skip
 
 
 def _sampled(

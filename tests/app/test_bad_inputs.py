@@ -396,3 +396,12 @@ def test_a_non_utf8_file_name_is_escaped_in_the_svg_and_the_manifest(world):
     (entry,) = json.loads(raw)["inputs"]
     assert entry["status"] == "done" and entry["input"] == "bad\\xffname.png"
     assert entry["outputs"] == ["out/bad\\xffname.default.svg", "out/bad\\xffname.default.png"]
+
+
+def test_a_white_on_black_drawing_is_drawn_and_the_manifest_says_light_ink(world):
+    """Auto threshold gave 0 points: the darkest value covered most of the picture."""
+    result = run(("render", "inverted.png", "-p", "default", "-o", "out", *FAST))
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(Path("out/manifest.json").read_text())["inputs"]
+    assert entry["stats"]["ink"] == "light" and entry["stats"]["points"] > 1000
+    assert "dark ground" in entry["stats"]["ink_reason"]
