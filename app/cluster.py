@@ -59,7 +59,7 @@ RETRIES = 2
 #: Tasks submitted ahead per worker thread (each holds an input's bytes until it runs).
 AHEAD = 2
 _LOCAL = re.compile(r"local:(\d+)")
-_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+]*://)?[^\s/:]+(?::\d+)?")
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+]*://)?(?:\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)(?::\d+)?")
 
 
 class ClusterError(GasworksError):
@@ -167,11 +167,9 @@ class DaskPool:
         threads = self.client.nthreads()
         info = self.client.scheduler_info()
         dashboard = (
-            self.client.dashboard_link
-            if "dashboard" in info.get("services", {})
-            else "none (the scheduler runs without bokeh)"
+            self.client.dashboard_link if "dashboard" in info.get("services", {}) else "none"
         )
-        workers = f"{len(threads)} workers, {sum(threads.values())} threads"
+        workers = f"{_count(len(threads), 'worker')}, {_count(sum(threads.values()), 'thread')}"
         if not threads:
             workers = "no workers yet (tasks wait for them)"
         return (
@@ -228,8 +226,8 @@ class DaskPool:
 
         try:
             result = future.result(timeout=timeout)
-        except KilledWorker as exc:
-            return _failed(job, f"the workers rendering it died ({exc})")
+        except KilledWorker:
+            return _failed(job, "each worker that rendered it died; the scheduler gave up on it")
         except Exception as exc:  # a bug or a lost cluster fails only this input
             return _failed(job, f"unexpected error on the cluster: {exc!r}")
         if self.options.shared_output:
@@ -237,13 +235,13 @@ class DaskPool:
         return write_rendered(job, result)
 
     def stop(self, on_entry: Callable[[int, Entry], None]) -> None:
-        """Cancel the tasks not finished; record those whose results had arrived."""
+        """Cancel the tasks not finished; record those that had ended."""
         try:
-            waiting = [f for f in self._futures if f.status != "finished"]
+            waiting = [f for f in self._futures if not f.done()]
             if waiting:
                 self.client.cancel(waiting)
             for future, (index, job) in list(self._futures.items()):
-                if future.status == "finished":
+                if future.status in ("finished", "error"):
                     on_entry(index, self._settle(future, job, timeout=STOP_TIMEOUT))
             self._futures.clear()
         finally:
@@ -262,6 +260,10 @@ class DaskPool:
             with suppress(OSError, TimeoutError):
                 self._cluster.close(timeout=STOP_TIMEOUT)
             self._cluster = None
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
 def _failed(job: Job, problem: str) -> Entry:
