@@ -28,6 +28,8 @@ large) fails and counts as finished.
 Samplers
 --------
 Each takes ``params.seed``. The GP starts from 2 random trials (the seed's), TPE from 5.
+optuna's GP models a fixed space: on the tree space it models the parameters every trial
+has and samples the second layer's units at random.
 A resumed study goes on from its stored trials, but a sampler's random state starts afresh,
 so a study stopped and resumed need not repeat an uninterrupted one trial for trial.
 
@@ -47,6 +49,7 @@ import csv
 import io
 import json
 import math
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +130,10 @@ def make_sampler(name: str, seed: int):
     if name == "tpe":
         return optuna.samplers.TPESampler(seed=seed, n_startup_trials=STARTUP_TRIALS["tpe"])
     if name == "gp":
-        return optuna.samplers.GPSampler(seed=seed, n_startup_trials=STARTUP_TRIALS["gp"])
+        # On the tree space the GP models the parameters every trial has; optuna samples
+        # the second layer's units independently (said in the module docstring).
+        return optuna.samplers.GPSampler(seed=seed, n_startup_trials=STARTUP_TRIALS["gp"],
+                                         warn_independent_sampling=False)  # fmt: skip
     if name == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     raise ParameterError(f"sampler must be 'tpe', 'gp' or 'random', got {name!r}")
@@ -336,8 +342,10 @@ def tune_recipe(
     seed : int, optional
         Overrides ``params.seed``.
     callback : callable, optional
-        Gets a :class:`TuneSnapshot` after each training epoch and each trial; returning
-        True stops the study (the trial under way is pruned; finished ones stay stored).
+        Gets a :class:`TuneSnapshot` after each training epoch and before each trial;
+        returning True stops the study (the trial under way is pruned; finished ones stay
+        stored). An exception it raises (a studio's cancel) stops it the same way, then goes
+        on; so does Ctrl-C.
     storage : str, optional
         optuna's RDB storage URL (``sqlite:///study.db``); in memory if None.
     study : str, optional
@@ -366,6 +374,7 @@ def tune_recipe(
 
     data = load_dataset(DATASET)
     stopped = False
+    raised: list[BaseException] = []
 
     def snapshot(epoch: int = 0) -> TuneSnapshot:
         records = _records(the_study)
@@ -384,7 +393,11 @@ def tune_recipe(
         trainer = Trainer(TrainerParams(**fields), data, seed=(seed + trial.number) % 2**32)
 
         def watch(snap) -> bool:
-            return bool(callback is not None and callback(snapshot(snap.iteration)))
+            try:
+                return bool(callback(snapshot(snap.iteration)))
+            except BaseException as exc:  # raised again once the trial is pruned
+                raised.append(exc)
+                return True
 
         run(trainer, params.epochs, watch if callback is not None else None)
         if not trainer.done:
@@ -403,8 +416,12 @@ def tune_recipe(
         trial = the_study.ask()
         try:
             value = objective(trial)
-        except _Stop:
+        except (_Stop, KeyboardInterrupt):
             the_study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+            if raised:
+                raise raised[0] from None
+            if sys.exc_info()[0] is KeyboardInterrupt:
+                raise
             stopped = True
             break
         except BaseException:

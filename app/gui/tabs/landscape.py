@@ -1,13 +1,9 @@
-"""The Landscape tab: the loss-landscape "earthquakes" of mini-batch training, and the
-Gaussian-process demo of the seed's hyperparameter search.
+"""The Landscape tab: the loss-landscape "earthquakes" of mini-batch training.
 
-- Earthquakes: the ``landscape`` job. The landscape of each mini-batch, the training path
-  with its update arrows and the blend into the next batch play live while the job runs,
-  one panel per batch size side by side; then the frames play in a loop, with a scrubber.
-  The per-sample view (nine samples' landscapes and their average) is its own page.
-- Gaussian process: the ``gp-demo`` job, step by step (mean, 95 % band, posterior draws,
-  acquisition, the points tried), with a scrubber over its steps. It lives here because the
-  searches it introduces (``gasworks tune``) are not in the studio yet.
+The ``landscape`` job: the landscape of each mini-batch, the training path with its update
+arrows and the blend into the next batch play live while the job runs, one panel per batch
+size side by side; then the frames play in a loop, with a scrubber. The per-sample view
+(nine samples' landscapes and their average) is its own page.
 
 The live view is a contour map (coloured bands): pyqtgraph's 3-D surface needs OpenGL,
 which could not run where the studio was built and tested (see :data:`SURFACE_NOTE`); the
@@ -24,13 +20,11 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QSlider,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,6 +35,7 @@ from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.live import FramePump
 from app.gui.widgets.panels import side_panel, stats_label, two_columns
 from app.gui.widgets.params_form import ParamsForm
+from app.gui.widgets.scrub import scrubber
 from app.gui.workers import TEXT_RATE, Control
 
 TITLE = "Landscape"
@@ -59,8 +54,6 @@ EXPORTS = {
     "mp4": ("landscape.mp4", "MP4 video (*.mp4)"),
     "png": ("landscape.png", "PNG image (*.png)"),
     "samples": ("per-sample.png", "PNG image (*.png)"),
-    "gp-png": ("gp-demo.png", "PNG image (*.png)"),
-    "gp-gif": ("gp-demo.gif", "GIF animation (*.gif)"),
 }
 #: The export buttons of the animation: kind and label.
 LANDSCAPE_EXPORTS = (("gif", "Animation GIF…"), ("mp4", "Animation MP4…"),
@@ -70,7 +63,6 @@ ARROW_COLOUR = "#e4572e"
 #: Arrowheads: length in weight units and half-angle in degrees.
 HEAD_LENGTH, HEAD_ANGLE = 1.1, 26.0
 W_RANGE = 20.0
-GP_AXIS_WIDTH = 64
 
 
 # ---------------------------------------------------------------------- frames (worker side)
@@ -241,110 +233,6 @@ class LandscapeView(QWidget):
         self.frames_shown += 1
 
 
-class GPView(QWidget):
-    """The GP demo: errors, mean, band, draws and the points tried above; the acquisition
-    below; the next choice marked on both."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        from engines.explorers.params import GPDemoParams
-        from engines.options import bounds
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.canvas = pg.GraphicsLayoutWidget()
-        layout.addWidget(self.canvas)
-        top = self.top = self.canvas.addPlot(row=0, col=0)
-        bottom = self.bottom = self.canvas.addPlot(row=1, col=0)
-        self.canvas.ci.layout.setRowStretchFactor(0, 3)
-        self.canvas.ci.layout.setRowStretchFactor(1, 1)
-        bottom.setXLink(top)
-        top.setLabel("left", "validation error")
-        bottom.setLabel("left", "acquisition")
-        bottom.setLabel("bottom", "hidden units")
-        for plot in (top, bottom):
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.getAxis("left").setWidth(GP_AXIS_WIDTH)  # the two plots' x axes line up
-        top.addLegend(offset=(-10, 10))
-        self.truth = top.plot(pen=pg.mkPen("#595959", width=1, style=Qt.PenStyle.DashLine),
-                              name="stand-in curve")  # fmt: skip
-        self.upper = pg.PlotCurveItem(pen=pg.mkPen(None))
-        self.lower = pg.PlotCurveItem(pen=pg.mkPen(None))
-        self.band = pg.FillBetweenItem(self.upper, self.lower, brush=pg.mkBrush(158, 202, 225, 150))
-        top.addItem(self.band)
-        self.draws = [top.plot(pen=pg.mkPen("#6baed6", width=1))
-                      for _ in range(bounds(GPDemoParams, "draws")[1])]  # fmt: skip
-        self.mean = top.plot(pen=pg.mkPen("#1f4e79", width=2), name="GP mean, 95 % band")
-        self.points = pg.ScatterPlotItem(size=8, pen=None, brush=pg.mkBrush("#c0392b"),
-                                         name="tried")  # fmt: skip
-        top.addItem(self.points)
-        self.zero = pg.PlotCurveItem(pen=pg.mkPen(None))
-        self.acquisition = pg.PlotCurveItem(pen=pg.mkPen("#2e7d32", width=1.5))
-        bottom.addItem(self.zero)
-        bottom.addItem(self.acquisition)
-        bottom.addItem(pg.FillBetweenItem(self.zero, self.acquisition,
-                                          brush=pg.mkBrush(46, 125, 50, 90)))  # fmt: skip
-        self.next_lines = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#c0392b", width=1,
-                                                                  style=Qt.PenStyle.DotLine))
-                           for _ in range(2)]  # fmt: skip
-        top.addItem(self.next_lines[0])
-        bottom.addItem(self.next_lines[1])
-        self.steps_shown = 0
-
-    def show_step(self, step) -> None:
-        from engines.explorers.gp_demo import ACQUISITION_NAMES, BAND
-
-        units = step.units.astype(np.float64)
-        if np.isfinite(step.truth).any():
-            self.truth.setData(units, step.truth)
-        else:
-            self.truth.setData([], [])
-        if len(step.mean):
-            self.upper.setData(units, step.mean + BAND * step.std)
-            self.lower.setData(units, step.mean - BAND * step.std)
-            self.mean.setData(units, step.mean)
-            self.zero.setData(units, np.zeros_like(units))
-            self.acquisition.setData(units, step.acquisition)
-        else:
-            for curve in (self.upper, self.lower, self.mean, self.zero, self.acquisition):
-                curve.setData([], [])
-        for k, curve in enumerate(self.draws):
-            if k < len(step.draws):
-                curve.setData(step.draws_units.astype(np.float64), step.draws[k])
-            else:
-                curve.setData([], [])
-        self.points.setData(step.tried.astype(np.float64), step.errors)
-        for line in self.next_lines:
-            line.setVisible(step.proposal is not None)
-            if step.proposal is not None:
-                line.setValue(step.proposal)
-        best = step.best
-        text = f"after {step.iteration} evaluations"
-        if best is not None:
-            text += f" · best {best[1]:.4f} at {best[0]} units"
-        if step.proposal is not None:
-            text += f" · next: {step.proposal}"
-        self.top.setTitle(text)
-        self.bottom.setTitle(ACQUISITION_NAMES[step.acquisition_name])
-        self.steps_shown += 1
-
-
-def scrubber(on_move) -> tuple[QHBoxLayout, QPushButton, QSlider, QLabel]:
-    """Play/pause, a slider over the frames and the frame number."""
-    row = QHBoxLayout()
-    play = QPushButton("Pause")
-    slider = QSlider(Qt.Orientation.Horizontal)
-    slider.setEnabled(False)
-    slider.valueChanged.connect(on_move)
-    label = QLabel()
-    label.setMinimumWidth(label.fontMetrics().horizontalAdvance("frame 0000/0000"))
-    row.addWidget(play)
-    row.addWidget(slider, 1)
-    row.addWidget(label)
-    return row, play, slider, label
-
-
 # ---------------------------------------------------------------------- the tab
 class LandscapeTab(JobTab):
     title = TITLE
@@ -353,7 +241,6 @@ class LandscapeTab(JobTab):
     def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         self.prepared: Prepared | None = None
-        self.gp_result = None
         self.last_frame: ViewFrame | None = None
         self.text_clock = Control(TEXT_RATE)
         self.play_timer = QTimer(self)
@@ -369,9 +256,8 @@ class LandscapeTab(JobTab):
 
     # ------------------------------------------------------------------ layout
     def _build(self):
-        """The tab's parts, one per ``yield``: the controls, the landscape view, the GP
-        view."""
-        from engines.explorers.params import GPDemoParams, LandscapeParams
+        """The tab's parts, one per ``yield``: the controls, then the views."""
+        from engines.explorers.params import LandscapeParams
 
         controls = QWidget()
         side = QVBoxLayout(controls)
@@ -407,21 +293,6 @@ class LandscapeTab(JobTab):
             self.export_buttons["mp4"].setToolTip(self.mp4_problem)
         side.addWidget(export_box)
 
-        gp_box = QGroupBox("Gaussian process (hidden units)")
-        gp = QVBoxLayout(gp_box)
-        self.gp_form = ParamsForm(GPDemoParams)
-        gp.addWidget(self.gp_form)
-        self.gp_button = QPushButton("Run the GP demo")
-        self.gp_button.clicked.connect(self.run_gp)
-        gp.addWidget(self.gp_button)
-        row = QHBoxLayout()
-        for kind, text in (("gp-png", "Step PNG…"), ("gp-gif", "Steps GIF…")):
-            button = QPushButton(text)
-            button.clicked.connect(lambda _=False, k=kind: self._ask(k))
-            row.addWidget(button)
-            self.export_buttons[kind] = button
-        gp.addLayout(row)
-        side.addWidget(gp_box)
         side.addStretch(1)
 
         right = two_columns(self, side_panel(controls))
@@ -444,25 +315,12 @@ class LandscapeTab(JobTab):
         self.pages.addTab(quake_page, "Earthquakes")
         self.samples_view = ImagePreview("nine samples' landscapes and their average", minimum=200)
         self.pages.addTab(self.samples_view, "Per sample")
-        yield True
-
-        gp_page = QWidget()
-        gl = QVBoxLayout(gp_page)
-        gl.setContentsMargins(0, 0, 0, 0)
-        self.gp_view = GPView()
-        gl.addWidget(self.gp_view, 1)
-        row, self.gp_play, self.gp_slider, self.gp_label = scrubber(self._show_gp_step)
-        self.gp_play.hide()
-        gl.addLayout(row)
-        self.pages.addTab(gp_page, "Gaussian process")
 
     def _set_buttons(self) -> None:
         idle = not self.busy
         have = self.prepared is not None
         for kind, button in self.export_buttons.items():
-            ready = have if not kind.startswith("gp") else self.gp_result is not None
-            button.setEnabled(idle and ready and not (kind == "mp4" and self.mp4_problem))
-        self.gp_button.setEnabled(idle)
+            button.setEnabled(idle and have and not (kind == "mp4" and self.mp4_problem))
 
     # ------------------------------------------------------------------ jobs
     def params(self):
@@ -485,35 +343,16 @@ class LandscapeTab(JobTab):
         self.pages.setCurrentIndex(0)
         self.status.show_info("Training on mini-batches…")
 
-    def run_gp(self) -> None:
-        from pydantic import ValidationError
-
-        try:
-            params = self.gp_form.model()
-        except ValidationError as exc:
-            self.show_error(_first_problem(exc))
-            return
-        self.gp_slider.setEnabled(False)
-        self.start_recipe("gp-demo", None, params)
-        self._set_buttons()
-        self.pages.setCurrentIndex(2)
-        self.status.show_info("The Gaussian process chooses hidden units…")
-
     def cancel(self) -> None:
         super().cancel()
         self._set_buttons()
 
     # ------------------------------------------------------------------ frames and results
     def _apply(self, payload) -> None:
-        from engines.explorers.gp_demo import GPStep
-
         if isinstance(payload, ViewFrame):
             self._show_frame(payload)
             if self.text_clock.due():
                 self.status.set_fraction(payload.fraction)
-        elif isinstance(payload, GPStep):
-            self.gp_view.show_step(payload)
-            self.status.set_fraction(payload.fraction)
         elif isinstance(payload, ExportProgress):
             self.status.set_fraction(payload.done / payload.total)
 
@@ -523,13 +362,9 @@ class LandscapeTab(JobTab):
         self.frame_label.setText(f"frame {frame.index + 1}/{frame.total}")
 
     def _on_result(self, value) -> None:
-        from engines.explorers.gp_demo import GPDemoResult
-
         self.status.set_fraction(1.0)
         if isinstance(value, Prepared):
             self._landscape_done(value)
-        elif isinstance(value, GPDemoResult):
-            self._gp_done(value)
         elif isinstance(value, Exported):
             self.status.show_info(f"Exported {value.path}")
         self._set_buttons()
@@ -558,20 +393,6 @@ class LandscapeTab(JobTab):
         self.play_timer.setInterval(int(1000 / result.params.fps))
         self._play(True)
 
-    def _gp_done(self, result) -> None:
-        self.gp_result = result
-        self.gp_slider.blockSignals(True)
-        self.gp_slider.setRange(0, len(result.steps) - 1)
-        self.gp_slider.setValue(len(result.steps) - 1)
-        self.gp_slider.blockSignals(False)
-        self.gp_slider.setEnabled(True)
-        self._show_gp_step(len(result.steps) - 1)
-        best = result.last.best
-        self.status.show_info(
-            f"{result.last.iteration} evaluations; best {best[1]:.4f} at {best[0]} units "
-            f"({result.last.stop_reason})."
-        )
-
     # ------------------------------------------------------------------ playback
     def _play(self, on: bool) -> None:
         if on and self.prepared is not None:
@@ -593,18 +414,11 @@ class LandscapeTab(JobTab):
         if self.prepared is not None and 0 <= k < len(self.prepared.frames):
             self._show_frame(self.prepared.frames[k])
 
-    def _show_gp_step(self, k: int) -> None:
-        if self.gp_result is not None and 0 <= k < len(self.gp_result.steps):
-            self.gp_view.show_step(self.gp_result.steps[k])
-            self.gp_label.setText(f"step {k + 1}/{len(self.gp_result.steps)}")
-
     # ------------------------------------------------------------------ export
     def _ask(self, kind: str) -> None:
         name, filters = EXPORTS[kind]
-        target = self.gp_result if kind.startswith("gp") else self.result
-        missing = "run the GP demo first" if kind.startswith("gp") else "run the landscape first"
-        if target is None:
-            self.show_error(f"Nothing to export yet: {missing}.")
+        if self.result is None:
+            self.show_error("Nothing to export yet: run the landscape first.")
             return
         path = self.ask_export("Export", name, filters)
         if path is not None:
@@ -612,31 +426,23 @@ class LandscapeTab(JobTab):
 
     def export(self, kind: str, path: str | Path) -> bool:
         """Write an export in the worker with the job's own export function: ``gif``,
-        ``mp4`` (the animation), ``png`` (the frame on show), ``samples`` (the per-sample
-        view), ``gp-png`` (the GP step on show) or ``gp-gif`` (every GP step). Returns
-        False (with the reason in the window) when there is nothing to export yet."""
-        from engines.explorers.gp_demo import export_gp_demo
+        ``mp4`` (the animation), ``png`` (the frame on show) or ``samples`` (the per-sample
+        view). Returns False (with the reason in the window) when there is nothing to
+        export yet."""
         from engines.explorers.landscape import export_landscape
 
-        if kind.startswith("gp"):
-            if self.gp_result is None:
-                self.show_error("Nothing to export yet: run the GP demo first.")
-                return False
-            options = {"step": self.gp_slider.value()} if kind == "gp-png" else {}
-            self.start_job(export_job, export_gp_demo, self.gp_result, Path(path), **options)
-        else:
-            if self.result is None:
-                self.show_error("Nothing to export yet: run the landscape first.")
-                return False
-            options: dict[str, Any] = {}
-            if kind in ("gif", "mp4"):
-                options["progress"] = True
-            elif kind == "png":
-                options["frame"] = self.slider.value()
-            elif kind == "samples":
-                options["figure"] = "samples"
-            self._play(False)
-            self.start_job(export_job, export_landscape, self.result, Path(path), **options)
+        if self.result is None:
+            self.show_error("Nothing to export yet: run the landscape first.")
+            return False
+        options: dict[str, Any] = {}
+        if kind in ("gif", "mp4"):
+            options["progress"] = True
+        elif kind == "png":
+            options["frame"] = self.slider.value()
+        elif kind == "samples":
+            options["figure"] = "samples"
+        self._play(False)
+        self.start_job(export_job, export_landscape, self.result, Path(path), **options)
         self._set_buttons()
         self.status.show_info(f"Writing {path}…")
         return True

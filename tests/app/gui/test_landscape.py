@@ -1,5 +1,5 @@
 """Landscape tab: the animation runs live, plays and scrubs, exports exactly what
-``gasworks landscape`` writes, cancels (a run and an export); the GP demo runs and exports."""
+``gasworks landscape`` writes, cancels (a run and an export)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from app.cli import main
 from app.gui.tabs import landscape as tab_module
 from app.gui.tabs.landscape import Exported, LandscapeTab, Prepared
-from engines.explorers.gp_demo import GPDemoResult
 from engines.explorers.landscape import export_landscape, landscape_recipe
 from engines.explorers.params import LandscapeParams
 from tests.app.gui.conftest import wait_idle
@@ -114,23 +113,6 @@ def test_bad_batch_sizes_are_shown_and_nothing_runs(tab, qtbot):
     assert tab.status.is_error and "exceed the 1000 samples" in tab.status.text()
     assert not tab.export("gif", "never.gif")
     assert "run the landscape first" in tab.status.text()
-
-
-def test_gp_demo_runs_and_exports(tab, qtbot, tmp_path):
-    tab.gp_form.editors["acquisition"].setCurrentText("lcb")
-    tab.gp_form.editors["steps"].setValue(4)
-    with qtbot.waitSignal(tab.runner.result, timeout=TIMEOUT) as done:
-        tab.gp_button.click()
-    result = done.args[0]
-    assert isinstance(result, GPDemoResult) and result.params.acquisition == "lcb"
-    assert tab.pages.currentIndex() == 2 and tab.gp_slider.maximum() == len(result.steps) - 1
-    assert tab.gp_view.bottom.titleLabel.text.startswith("lower confidence bound")
-    np.testing.assert_array_equal(tab.gp_view.points.data["y"], result.last.errors)
-    tab.gp_slider.setValue(2)
-    assert tab.gp_view.points.data["y"].size == 3
-    with qtbot.waitSignal(tab.runner.result, timeout=TIMEOUT):
-        tab.export("gp-png", tmp_path / "gp.png")
-    assert iio.imread(tmp_path / "gp.png").shape == (560, 800, 3)
 
 
 def test_mp4_button_says_what_is_missing(open_tab, monkeypatch, qtbot):

@@ -125,3 +125,21 @@ def test_exports(tmp_path):
     import imageio.v3 as iio
 
     assert iio.imread(export_tuning(result, tmp_path / "s.png")).shape == (720, 1200, 3)
+
+
+def test_an_exception_from_the_callback_prunes_the_trial_and_goes_on(tmp_path):
+    """The studio cancels by raising from the callback: the trial under way is pruned."""
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel_in_second_trial(snap):
+        if len(snap.trials) == 1 and snap.epoch >= 1:
+            raise Cancelled
+
+    params = TuneParams(sampler="random", trials=3, space="units", epochs=2)
+    with pytest.raises(Cancelled):
+        tune_recipe("digits", params, storage=url, callback=cancel_in_second_trial)
+    stored = optuna.load_study(study_name="digits-units", storage=url)
+    assert [t.state.name for t in stored.trials] == ["COMPLETE", "PRUNED"]
