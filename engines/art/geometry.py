@@ -28,6 +28,9 @@ class Layer:
     dots: np.ndarray = field(default_factory=lambda: _EMPTY_POINTS)  # (D, 2)
     dot_radius: float = 0.0
     dot_fill: str | None = None
+    #: Width of each segment (S,), when they differ (``style.width_by``); else
+    #: ``stroke_width`` for all.
+    widths: np.ndarray | None = None
 
     def all_points(self) -> np.ndarray:
         parts = [self.segments.reshape(-1, 2), self.dots, *self.polylines]
@@ -41,6 +44,11 @@ class Drawing:
     layers: tuple[Layer, ...]
     background: str = "none"
     bounds: tuple[float, float, float, float] | None = None  # xmin, ymin, xmax, ymax
+    #: A picture under the art (``style.photo_under``): (H, W, 3) uint8, spanning
+    #: ``underlay_bounds`` in data coordinates, drawn at ``underlay_opacity``.
+    underlay: np.ndarray | None = field(default=None, repr=False)
+    underlay_bounds: tuple[float, float, float, float] | None = None
+    underlay_opacity: float = 0.0
 
     def data_bounds(self) -> tuple[float, float, float, float]:
         if self.bounds is not None:

@@ -25,13 +25,24 @@ def render_image(drawing: Drawing, style: ArtStyle | None = None) -> Image.Image
         canvas = Image.new("RGBA", (w * ss, h * ss), (0, 0, 0, 0))
     else:
         canvas = Image.new("RGB", (w * ss, h * ss), colour_rgb(drawing.background))
+    if drawing.underlay is not None and drawing.underlay_opacity > 0:
+        _paste_underlay(canvas, drawing, to_canvas, ss)
     draw = ImageDraw.Draw(canvas)
     alpha = (255,) if canvas.mode == "RGBA" else ()
     for layer in drawing.layers:
         colour = colour_rgb(layer.stroke) + alpha
         width = max(1, round(layer.stroke_width * ss))
         cap = width / 2.0
-        if len(layer.segments):
+        if layer.widths is not None and len(layer.segments):
+            segs = to_canvas(layer.segments) * ss
+            for ((x0, y0), (x1, y1)), w in zip(segs, layer.widths, strict=True):
+                px = max(1, round(w * ss))
+                draw.line((x0, y0, x1, y1), fill=colour, width=px)
+                if px >= 3:
+                    r = px / 2.0
+                    for x, y in ((x0, y0), (x1, y1)):
+                        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+        elif len(layer.segments):
             segs = to_canvas(layer.segments) * ss
             for (x0, y0), (x1, y1) in segs:
                 draw.line((x0, y0, x1, y1), fill=colour, width=width)
@@ -50,6 +61,23 @@ def render_image(drawing: Drawing, style: ArtStyle | None = None) -> Image.Image
             for x, y in to_canvas(layer.dots) * ss:
                 draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
     return canvas.reduce(ss)
+
+
+def _paste_underlay(canvas: Image.Image, drawing: Drawing, to_canvas, ss: int) -> None:
+    """Blend the photo under the art (``style.photo_under``) into ``canvas``."""
+    xmin, ymin, xmax, ymax = drawing.underlay_bounds
+    (x0, y0), (x1, y1) = to_canvas(np.array([[xmin, ymax], [xmax, ymin]])) * ss
+    box = (round(x0), round(y0), round(x1), round(y1))
+    size = (max(1, box[2] - box[0]), max(1, box[3] - box[1]))
+    photo = Image.fromarray(drawing.underlay, "RGB").resize(size, Image.Resampling.BILINEAR)
+    opacity = round(255 * drawing.underlay_opacity)
+    if canvas.mode == "RGBA":
+        photo = photo.convert("RGBA")
+        photo.putalpha(opacity)
+        canvas.alpha_composite(photo, dest=box[:2])
+        return
+    region = canvas.crop(box)
+    canvas.paste(Image.blend(region, photo, opacity / 255.0), box[:2])
 
 
 def render_array(drawing: Drawing, style: ArtStyle | None = None) -> np.ndarray:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import typing
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 NAMED_COLOURS = {
@@ -13,6 +14,18 @@ NAMED_COLOURS = {
     "navy": "#1f2f5c", "teal": "#00767a", "red": "#c0392b", "orange": "#e67e22",
     "gold": "#c9a227", "grey": "#808080", "none": "none",
 }  # fmt: skip
+
+
+#: What a line's width can follow (``width_by``): nothing, its nodes' error, its age, its
+#: nodes' degree.
+WidthBy = Literal["none", "error", "age", "degree"]
+#: What a line's colour can follow (``color_by``): nothing (``line_color``), the source
+#: image under its midpoint, or a colormap over its nodes' error, its depth (hops from the
+#: network's oldest node) or its angle.
+ColorBy = Literal["none", "image", "error", "depth", "angle"]
+#: Matplotlib colormaps offered for ``color_by`` (twilight is cyclic, for angles).
+Colormap = Literal["viridis", "magma", "plasma", "inferno", "cividis", "turbo", "twilight"]
+COLORMAPS: tuple[str, ...] = typing.get_args(Colormap)
 
 
 def parse_colour(value: str) -> str:
@@ -68,7 +81,42 @@ class ArtStyle(BaseModel):
         "to draw is a lift (larger: fewer strokes, more lines across paper)",
     )
 
+    width_by: WidthBy = Field(
+        "none", description="line width follows the nodes' error, the edge's age or degree"
+    )
+    width_min: float = Field(0.5, gt=0.0, le=100.0, description="width_by: thinnest line")
+    width_max: float = Field(2.5, gt=0.0, le=100.0, description="width_by: widest line")
+    color_by: ColorBy = Field(
+        "none",
+        description="line colour: line_color, the image under each line, or a colormap "
+        "over error, depth or angle (one SVG layer, one plotter pen, per colour)",
+    )
+    colormap: Colormap = Field("viridis", description="color_by error/depth/angle: the map")
+    colors: int = Field(6, ge=1, le=32, description="color_by: number of colours (pens)")
+    photo_under: float = Field(
+        0.0, ge=0.0, le=1.0, description="the photo faded under the art (its opacity; 0: off)"
+    )
+    prune_spurs: int = Field(
+        0, ge=0, le=1000, description="drop dangling chains shorter than this many edges"
+    )
+    cut_long: float = Field(
+        0.0, ge=0.0, le=1000.0, description="drop edges longer than this many median edges"
+    )
+
     @field_validator("line_color", "node_color", "background")
     @classmethod
     def _colour(cls, value: str) -> str:
         return parse_colour(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ArtStyle:
+        if self.width_min > self.width_max:
+            raise ValueError(
+                f"width_min ({self.width_min}) must not exceed width_max ({self.width_max})"
+            )
+        if self.stroke == "continuous" and (self.width_by != "none" or self.color_by != "none"):
+            raise ValueError(
+                "width_by and color_by style the edges of stroke = 'edges'; a continuous "
+                "line is drawn with line_width and line_color"
+            )
+        return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -34,6 +35,16 @@ def _path_data(segments: np.ndarray, polylines: tuple[np.ndarray, ...]) -> str:
 def _layer_svg(index: int, layer: Layer, to_canvas: CanvasTransform) -> list[str]:
     label = quoteattr(display_name(layer.name))
     out = [f'<g inkscape:groupmode="layer" id="layer{index}" inkscape:label={label}>']
+    if layer.widths is not None and len(layer.segments):
+        # One path per width (``style.width_by``), thinnest first.
+        segments = to_canvas(layer.segments)
+        for width in np.unique(layer.widths):
+            data = _path_data(segments[layer.widths == width], ())
+            out.append(
+                f'<path fill="none" stroke="{layer.stroke}" stroke-width="{_num(width)}"'
+                f' stroke-linecap="round" stroke-linejoin="round" d="{data}"/>'
+            )
+        layer = dataclasses.replace(layer, segments=layer.segments[:0], widths=None)
     if len(layer.segments) or layer.polylines:
         data = _path_data(
             to_canvas(layer.segments) if len(layer.segments) else layer.segments,
@@ -74,10 +85,28 @@ def svg_text(drawing: Drawing, style: ArtStyle | None = None, *, title: str | No
         lines.append(f"<title>{_escape(title)}</title>")
     if drawing.background != "none":
         lines.append(f'<rect width="{_num(w)}" height="{_num(h)}" fill="{drawing.background}"/>')
+    if drawing.underlay is not None and drawing.underlay_opacity > 0:
+        lines.append(_underlay_svg(drawing, to_canvas))
     for index, layer in enumerate(drawing.layers, start=1):
         lines.extend(_layer_svg(index, layer, to_canvas))
     lines.append("</svg>")
     return "\n".join(lines) + "\n"
+
+
+def _underlay_svg(drawing: Drawing, to_canvas: CanvasTransform) -> str:
+    """The photo under the art, embedded as a PNG (``style.photo_under``)."""
+    import base64
+
+    from engines.atomic import png_bytes
+
+    xmin, ymin, xmax, ymax = drawing.underlay_bounds
+    (x0, y0), (x1, y1) = to_canvas(np.array([[xmin, ymax], [xmax, ymin]]))
+    data = base64.b64encode(png_bytes(drawing.underlay)).decode("ascii")
+    return (
+        f'<image x="{_num(x0)}" y="{_num(y0)}" width="{_num(x1 - x0)}" height="{_num(y1 - y0)}"'
+        f' preserveAspectRatio="none" opacity="{_num(drawing.underlay_opacity)}"'
+        f' href="data:image/png;base64,{data}"/>'
+    )
 
 
 def _escape(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from engines.art import ArtStyle, Drawing, graph_drawing
+from engines.art import ArtStyle, Drawing
 from engines.core import Callback, run
 from engines.gng.engine import GNGSnapshot, GrowingNeuralGas
 from engines.render import image_bounds, render_art
@@ -185,9 +185,18 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback):
     return snap, math.ceil(snap.iteration / per_epoch), figures
 
 
-def mesh(snapshot: GNGSnapshot, style: ArtStyle, *, bounds=None, name: str = "art") -> Drawing:
-    """The graph as it stands: one segment per edge (what the live view shows)."""
-    return graph_drawing(snapshot.nodes, snapshot.edges, style, bounds=bounds, name=name)
+def mesh(
+    snapshot: GNGSnapshot, style: ArtStyle, *, bounds=None, name: str = "art", pipeline=None
+) -> Drawing:
+    """The graph as it stands: one segment per edge, styled (widths, colours, spurs and
+    long edges left out; ``pipeline`` gives the image for image colours and the photo
+    under the art). What the live view shows."""
+    from engines.art.styling import styled_graph_drawing
+
+    return styled_graph_drawing(
+        snapshot.nodes, snapshot.edges, style, errors=snapshot.errors, ages=snapshot.ages,
+        pipeline=pipeline, bounds=bounds, name=name,
+    )  # fmt: skip
 
 
 def draw(snapshot: GNGSnapshot, style: ArtStyle, pipeline, *, name: str = "art"):
@@ -195,14 +204,22 @@ def draw(snapshot: GNGSnapshot, style: ArtStyle, pipeline, *, name: str = "art")
     figures."""
     bounds = image_bounds(pipeline)
     if style.stroke != "continuous":
-        return mesh(snapshot, style, bounds=bounds, name=name), {}
+        return mesh(snapshot, style, bounds=bounds, name=name, pipeline=pipeline), {}
+    import dataclasses
+
+    from engines.art.styling import cut_long_edges, prune_spurs, underlay
     from engines.stroke import continuous_drawing, ink_map, stroke_stats
 
+    edges = snapshot.edges
+    keep = prune_spurs(edges, snapshot.n_nodes, style.prune_spurs)
+    keep &= cut_long_edges(snapshot.nodes, edges, style.cut_long)
     ink = ink_map(pipeline.binary, pipeline.params.scale)
     drawing, _ = continuous_drawing(
-        snapshot.nodes, snapshot.edges, style, ink=ink, bounds=bounds, name=name
+        snapshot.nodes, edges[keep], style, ink=ink, bounds=bounds, name=name
     )
-    return drawing, stroke_stats(drawing, ink)
+    stats = stroke_stats(drawing, ink)
+    extra = underlay(pipeline, style)
+    return (dataclasses.replace(drawing, **extra) if extra else drawing), stats
 
 
 def figures(snapshot: GNGSnapshot) -> dict[str, Any]:

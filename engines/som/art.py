@@ -46,21 +46,66 @@ def grid_links(grid: np.ndarray) -> np.ndarray:
     return np.concatenate([rows, cols])
 
 
-def mesh(snapshot: SOFMSnapshot, style: ArtStyle, *, bounds=None, name: str = "art") -> Drawing:
+#: What a map's links offer ``style.width_by`` and ``style.color_by`` (besides the image's
+#: colours): a unit's degree in the grid, and a link's angle.
+MAP_VALUES = ("degree", "angle")
+
+
+def mesh(
+    snapshot: SOFMSnapshot, style: ArtStyle, *, bounds=None, name: str = "art", pipeline=None
+) -> Drawing:
     """The grid as it stands: the links between neighbouring units that lie on the shape
-    (links stretched across empty paper are left out)."""
+    (links stretched across empty paper, or longer than ``style.cut_long`` median links,
+    are left out), styled by degree, angle or the image's colours."""
+    import dataclasses
+
+    from engines.art.styling import (
+        check_style_values,
+        image_colours,
+        styled_layers,
+        underlay,
+    )
+
+    check_style_values(style, MAP_VALUES, "som")
     links = grid_links(np.asarray(snapshot.grid_weights, dtype=np.float64))
+    degree = grid_degree(snapshot)
     length = np.hypot(*(links[:, 1] - links[:, 0]).T)
     if length.size:
-        links = links[length <= STRETCHED_LINK * max(np.median(length), 1e-12)]
-    layer = Layer(name=name, stroke=style.line_color, stroke_width=style.line_width,
-                  segments=links)  # fmt: skip
-    return Drawing((layer,), background=style.background, bounds=bounds)
+        cut = STRETCHED_LINK if style.cut_long <= 0 else min(STRETCHED_LINK, style.cut_long)
+        keep = length <= cut * max(np.median(length), 1e-12)
+        links, degree = links[keep], degree[keep]
+    if style.width_by == "none" and style.color_by == "none":
+        layers = [Layer(name=name, stroke=style.line_color, stroke_width=style.line_width,
+                        segments=links)]  # fmt: skip
+    else:
+        d = links[:, 1] - links[:, 0]
+        values = {"degree": degree, "angle": np.mod(np.arctan2(d[:, 1], d[:, 0]), np.pi)}
+        colours = None
+        if style.color_by == "image":
+            colours = image_colours(links.mean(axis=1), pipeline)
+        layers = styled_layers(links, style, values, colours=colours, name=name)
+    drawing = Drawing(tuple(layers), background=style.background, bounds=bounds)
+    extra = underlay(pipeline, style)
+    return dataclasses.replace(drawing, **extra) if extra else drawing
+
+
+def grid_degree(snapshot: SOFMSnapshot) -> np.ndarray:
+    """Each link's mean unit degree in the grid (2 in a corner, 4 inside), in the order of
+    :func:`grid_links`."""
+    rows, cols = np.asarray(snapshot.grid_weights).shape[:2]
+    deg = np.zeros((rows, cols))
+    deg[:, :-1] += 1
+    deg[:, 1:] += 1
+    deg[:-1] += 1
+    deg[1:] += 1
+    along = ((deg[:, :-1] + deg[:, 1:]) / 2).ravel()
+    across = ((deg[:-1] + deg[1:]) / 2).ravel()
+    return np.concatenate([along, across])
 
 
 def draw(snapshot: SOFMSnapshot, style: ArtStyle, pipeline, *, name: str = "art"):
     """The finished drawing, framed on the input image (a grid is always drawn as links)."""
-    return mesh(snapshot, style, bounds=image_bounds(pipeline), name=name), {}
+    return mesh(snapshot, style, bounds=image_bounds(pipeline), name=name, pipeline=pipeline), {}
 
 
 def figures(snapshot: SOFMSnapshot) -> dict[str, Any]:

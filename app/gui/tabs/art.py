@@ -60,10 +60,15 @@ DEFAULT_PRESET = "astronaut"
 #: Wait after the last slider move before the pipeline previews are recomputed.
 PREVIEW_DELAY_MS = 150
 PREVIEW_STEPS = ("grey", "blurred", "binary", "points")
-PIPELINE_FIELDS = ("auto", "crop", "max_side", "blur", "threshold", "offset", "block_size", "k",
-                   "invert", "min_object_size", "max_points", "scale")  # fmt: skip
-STYLE_FIELDS = ("stroke", "smoothing", "max_jump", "line_width", "line_color", "node_size",
-                "node_color", "background", "width", "margin")  # fmt: skip
+PIPELINE_FIELDS = ("points", "auto", "crop", "max_side", "blur", "threshold", "offset",
+                   "block_size", "k", "invert", "gamma", "density", "stipple", "match_tone",
+                   "edge_sigma", "ridges", "min_object_size", "max_points", "scale")  # fmt: skip
+STYLE_FIELDS = ("stroke", "smoothing", "max_jump", "line_width", "line_color", "width_by",
+                "width_min", "width_max", "color_by", "colormap", "colors", "node_size",
+                "node_color", "background", "photo_under", "prune_spurs", "cut_long", "width",
+                "margin")  # fmt: skip
+#: Wait after the last style change before the drawing is redrawn (in a worker).
+RESTYLE_DELAY_MS = 150
 
 
 def accepts_preset(table: dict[str, Any]) -> bool:
@@ -97,6 +102,7 @@ class ArtFrame:
 
     snapshot: Any
     drawing: Any
+    pipeline: Any = None
 
 
 def pipeline_job(control, source: str, preset: Preset):
@@ -123,9 +129,33 @@ def art_job(control, source: str, preset: Preset, pipeline=None):
     style = preset.style or ArtStyle()
 
     def frame(snapshot) -> ArtFrame:
-        return ArtFrame(snapshot, art.mesh(snapshot, style, bounds=bounds, name=preset.name))
+        drawing = art.mesh(snapshot, style, bounds=bounds, name=preset.name, pipeline=pipeline)
+        return ArtFrame(snapshot, drawing, pipeline)
 
     return recipe_job(control, art.render, source, preset, frame=frame, pipeline=pipeline)
+
+
+def restyled(engine: str, name: str, result, frame: ArtFrame | None, style: ArtStyle):
+    """A run drawn again with ``style``, without training: the recipe's result redrawn by
+    the art module's own ``draw`` (as ``gasworks render`` draws it), or a cancelled run's
+    last snapshot by its ``mesh``. Returns a RenderResult."""
+    from engines.render import RenderResult
+
+    art = art_engine(engine)
+    if result is None:
+        drawing = art.mesh(frame.snapshot, style, bounds=frame.drawing.bounds, name=name,
+                           pipeline=frame.pipeline)  # fmt: skip
+        return RenderResult(drawing, style, frame.pipeline, frame.snapshot, 0, 0, {})
+    if style == result.style:
+        return result
+    drawing, stats = art.draw(result.snapshot, style, result.pipeline, name=name)
+    return dataclasses.replace(result, drawing=drawing, style=style, stats=stats)
+
+
+def restyle_job(control, engine: str, name: str, result, frame, style: ArtStyle):
+    """:func:`restyled` in a worker (the view redraws when the style changes)."""
+    control.checkpoint()
+    return restyled(engine, name, result, frame, style)
 
 
 # ---------------------------------------------------------------------- the tab
@@ -157,6 +187,14 @@ class ArtTab(JobTab):
         # (:meth:`window_ready`): a pipeline running meanwhile would slow the building.
         self._previews_held = staged
         self._previews_wanted = False
+        self._restyled = None  # the last run redrawn with the form's style
+        self.restyler = JobRunner(self)
+        self.restyler.result.connect(self._on_restyled)
+        self.restyler.failed.connect(self.show_error)
+        self._restyle_timer = QTimer(self)
+        self._restyle_timer.setSingleShot(True)
+        self._restyle_timer.setInterval(RESTYLE_DELAY_MS)
+        self._restyle_timer.timeout.connect(self.restyle)
         self.pump = FramePump(self.runner, self._apply_frame)
         self.runner.result.connect(self._on_result)
         self.runner.stopped.connect(self._on_train_stopped)
@@ -266,6 +304,7 @@ class ArtTab(JobTab):
         export_box = QGroupBox("Style and export")
         export_layout = QVBoxLayout(export_box)
         self.style_form = ParamsForm(ArtStyle, fields=STYLE_FIELDS)
+        self.style_form.changed.connect(self.schedule_restyle)
         export_layout.addWidget(self.style_form)
         buttons, self.png_button, self.svg_button = export_buttons(self._ask_export)
         export_layout.addLayout(buttons)
@@ -467,6 +506,8 @@ class ArtTab(JobTab):
         cached = self.pipeline_result if key == self._pipeline_key else None
         self.result = None
         self.last_frame = None
+        self._restyled = None
+        self.restyler.cancel()
         self.view.clear()
         style = preset.style or ArtStyle()
         self.view.set_colours(style.line_color, style.background,
@@ -523,20 +564,37 @@ class ArtTab(JobTab):
     def _export_result(self, style: ArtStyle):
         """The result to write: the recipe's, redrawn by the engine's own ``draw`` when the
         style changed since the run; a cancelled run's drawing so far otherwise."""
-        from engines.render import RenderResult
+        if self._restyled is not None and self._restyled.style == style:
+            return self._restyled
+        name = self.preset_name if self.result is None else self.run_preset.name
+        return restyled(self.run_preset.engine, name, self.result, self.last_frame, style)
 
-        if self.result is None:
-            frame = self.last_frame
-            drawing = art_engine(self.run_preset.engine).mesh(
-                frame.snapshot, style, bounds=frame.drawing.bounds, name=self.preset_name
-            )
-            return RenderResult(drawing, style, None, frame.snapshot, 0, 0, {})
-        if style == self.result.style:
-            return self.result
-        drawing, stats = art_engine(self.run_preset.engine).draw(
-            self.result.snapshot, style, self.result.pipeline, name=self.run_preset.name
-        )
-        return dataclasses.replace(self.result, drawing=drawing, style=style, stats=stats)
+    # ------------------------------------------------------------------ restyling
+    def schedule_restyle(self) -> None:
+        """A style field changed: redraw the finished drawing soon (no re-training)."""
+        if self.export_ready() and not self.busy:
+            self._restyle_timer.start()
+
+    def restyle(self) -> None:
+        """Redraw the last run with the form's style, in a worker; the view follows."""
+        self._restyle_timer.stop()
+        if not self.export_ready() or self.busy:
+            return
+        try:
+            style = ArtStyle.model_validate(self._merged("style", self.style_form))
+        except ValueError as exc:
+            self.report(exc)
+            return
+        name = self.preset_name if self.result is None else self.run_preset.name
+        self.restyler.start(restyle_job, self.run_preset.engine, name, self.result,
+                            self.last_frame, style)  # fmt: skip
+
+    def _on_restyled(self, result) -> None:
+        self._restyled = result
+        style = result.style
+        node = style.node_color if style.node_size > 0 else None
+        self.view.set_colours(style.line_color, style.background, node)
+        self.view.show_drawing(result.drawing)
 
     def export(self, path: str | Path) -> Path | None:
         """Write the drawing to ``path`` (.png, or .svg — plotter-ready when ticked), exactly
@@ -564,14 +622,17 @@ class ArtTab(JobTab):
                               self.element_combo.currentText())  # fmt: skip
 
     def settle(self) -> bool:
-        """True once no preview is pending or running."""
+        """True once no preview or redraw is pending or running."""
         return (
             not self.previews.running
             and not self._preview_timer.isActive()
             and not self._previews_wanted
+            and not self.restyler.running
+            and not self._restyle_timer.isActive()
         )
 
     def shutdown(self) -> bool:
         self._preview_timer.stop()
-        ok = self.previews.shutdown()
+        self._restyle_timer.stop()
+        ok = self.previews.shutdown() and self.restyler.shutdown()
         return super().shutdown() and ok

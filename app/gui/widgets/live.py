@@ -98,6 +98,13 @@ class LiveArtView(QWidget):
         )
         for item in (self.edges, self.lines, self.nodes):
             self.art.addItem(item)
+        # Drawings of several colours or widths: one item per (layer, width), made as
+        # needed; and the photo under the art.
+        self._styled: list[pg.PlotDataItem] = []
+        self.underlay = pg.ImageItem(axisOrder="row-major")
+        self.underlay.setZValue(-10)
+        self.underlay.hide()
+        self.art.addItem(self.underlay)
         self._error_clock = 0.0
         self.paints = PaintCounter(self.canvas.viewport())
         self.frames = 0
@@ -158,8 +165,16 @@ class LiveArtView(QWidget):
         self.frames += 1
 
     def show_drawing(self, drawing) -> None:
-        """A drawing as the writers see it: its layers' segments, polylines and dots."""
+        """A drawing as the writers see it: its layers' segments, polylines and dots (in
+        their colours and relative widths when they differ), over the photo it has under
+        it."""
         layers = drawing.layers
+        self._show_underlay(drawing)
+        styled = len(layers) > 1 or any(layer.widths is not None for layer in layers)
+        if styled:
+            self._show_styled(layers)
+            return
+        self._hide_styled()
         segments = [layer.segments for layer in layers if len(layer.segments)]
         if segments:
             ends = np.concatenate(segments).reshape(-1, 2)
@@ -178,6 +193,63 @@ class LiveArtView(QWidget):
         elif len(self.nodes.data):
             self.nodes.clear()
         self.frames += 1
+
+    def _show_styled(self, layers) -> None:
+        """One plot item per layer and width; widths relative to the thinnest (1 px)."""
+        groups = []
+        for layer in layers:
+            if layer.widths is not None and len(layer.segments):
+                for width in np.unique(layer.widths):
+                    groups.append(
+                        (layer.stroke, float(width), layer.segments[layer.widths == width])
+                    )
+            elif len(layer.segments):
+                groups.append((layer.stroke, layer.stroke_width, layer.segments))
+        thinnest = min((w for _, w, _ in groups), default=1.0)
+        while len(self._styled) < len(groups):
+            item = pg.PlotDataItem(connect="pairs", skipFiniteCheck=True)
+            item.curve.setSegmentedLineMode("on")
+            self.art.addItem(item)
+            self._styled.append(item)
+        for item, (colour, width, segments) in zip(self._styled, groups, strict=False):
+            ends = np.asarray(segments, dtype=np.float64).reshape(-1, 2)
+            item.setPen(pg.mkPen(colour, width=max(1.0, width / max(thinnest, 1e-9))))
+            item.setData(ends[:, 0], ends[:, 1], connect="pairs", skipFiniteCheck=True)
+            item.show()
+        for item in self._styled[len(groups) :]:
+            item.hide()
+        self._empty(self.edges)
+        polylines = [line for layer in layers for line in layer.polylines]
+        if polylines:
+            x, y = polylines_xy(polylines)
+            self.lines.setData(x, y, connect="finite")
+        else:
+            self._empty(self.lines)
+        dots = [layer.dots for layer in layers if len(layer.dots)]
+        if self.show_nodes and dots:
+            self.nodes.setData(pos=np.concatenate(dots))
+        elif len(self.nodes.data):
+            self.nodes.clear()
+        self.frames += 1
+
+    def _hide_styled(self) -> None:
+        for item in self._styled:
+            if item.isVisible():
+                item.hide()
+
+    def _show_underlay(self, drawing) -> None:
+        image = getattr(drawing, "underlay", None)
+        if image is None or drawing.underlay_opacity <= 0:
+            if self.underlay.isVisible():
+                self.underlay.hide()
+            return
+        from PySide6.QtCore import QRectF
+
+        xmin, ymin, xmax, ymax = drawing.underlay_bounds
+        self.underlay.setImage(np.ascontiguousarray(image[::-1]), levels=(0, 255))
+        self.underlay.setRect(QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
+        self.underlay.setOpacity(drawing.underlay_opacity)
+        self.underlay.show()
 
     @staticmethod
     def _empty(item: pg.PlotDataItem) -> None:
@@ -205,6 +277,8 @@ class LiveArtView(QWidget):
         for item in (self.edges, self.lines, self.error_curve):
             item.setData(EMPTY, EMPTY)
         self.nodes.clear()
+        self._hide_styled()
+        self.underlay.hide()
         self._n_errors = -1
 
 

@@ -155,7 +155,10 @@ def run_cli(*args: str):
     return result
 
 
-@pytest.mark.parametrize("extra", ["", '[style]\nstroke = "continuous"', "som"])
+STYLED = '[style]\ncolor_by = "angle"\ncolors = 3\nwidth_by = "degree"\nprune_spurs = 2'
+
+
+@pytest.mark.parametrize("extra", ["", '[style]\nstroke = "continuous"', "som", STYLED])
 def test_the_studio_draws_what_the_command_line_draws(tab, qtbot, tmp_path, extra):
     """Same preset and seed: the Art tab's SVG and PNG are the bytes gasworks render writes."""
     text = SMALL_ART
@@ -185,3 +188,20 @@ def test_single_line_preset_keeps_its_stroke(tab, qtbot):
     assert tab.presets.select("single-line")
     assert tab.current_preset().style.stroke == "continuous"
     assert tab.current_preset().style == load_preset("single-line").style
+
+
+def test_style_changes_redraw_the_view_without_training(tab, qtbot, tmp_path):
+    small_gng(tab)
+    tab.run_button.click()
+    wait_idle(qtbot, tab)
+    result, runs = tab.result, tab.runner.generation
+    assert not any(item.isVisible() for item in tab.view._styled)
+    tab.style_form.set_values({"color_by": "angle", "colors": 3, "width_by": "age"})
+    qtbot.waitUntil(lambda: tab._restyled is not None and tab.settle(), timeout=10_000)
+    assert tab.runner.generation == runs and tab.result is result  # nothing trained again
+    shown = [item for item in tab.view._styled if item.isVisible()]
+    assert len({item.opts["pen"].color().name() for item in shown}) == 3
+    assert sum(item.xData.size for item in shown) == 2 * result.snapshot.n_edges
+    # The export is the redrawn drawing: three colour layers.
+    svg = tab.export(tmp_path / "styled.svg").read_text()
+    assert svg.count('inkscape:groupmode="layer"') == 3
