@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "map": "app.commands.som:map_command",
     "landscape": "app.commands.landscape:landscape",
     "tune": "app.commands.tune:tune",
+    "train": "app.commands.train:train",
     "gui": "app.commands.gui:gui",
 }
 

@@ -241,8 +241,11 @@ def rmsle(expected: np.ndarray, predicted: np.ndarray) -> float:
 
 
 # --------------------------------------------------------------------------- assembling
-def _assemble(name, task, raw, target, trn, val, scaling, *, class_names=(), feature_names=(),
-              target_scaling=None, image_shape=None, description="") -> Dataset:  # fmt: skip
+def assemble(name, task, raw, target, trn, val, scaling, *, class_names=(), feature_names=(),
+             target_scaling=None, image_shape=None, description="") -> Dataset:  # fmt: skip
+    """A :class:`Dataset` from raw inputs (N, D), targets (class indices or values), the
+    training and validation rows and the scalings (for data sets made elsewhere, e.g. the
+    benchmark's Boston house prices)."""
     raw = np.asarray(raw, dtype=np.float64)
     x = scaling.apply(raw)
     if task == "classification":
@@ -279,7 +282,7 @@ def _spirals(settings: DataSettings) -> Dataset:
     raw = data[:, 0:2]
     scaling = fit_scaling(_chosen(settings, "article"), raw[trn])
     labels = np.argmax(data[:, 2:4], axis=1)
-    return _assemble("spirals", "classification", raw, labels, trn, val, scaling,
+    return assemble("spirals", "classification", raw, labels, trn, val, scaling,
                      class_names=("class 1", "class 2"), feature_names=("x", "y"),
                      description="two spirals, 500 points (the spirals article)")  # fmt: skip
 
@@ -292,7 +295,7 @@ def _moons(settings: DataSettings) -> Dataset:
     trn, val = article_split(raw.shape[0], _train_share(settings, TRAIN_SHARE),
                              settings.split_seed)  # fmt: skip
     scaling = fit_scaling(_chosen(settings, "none"), raw[trn])
-    return _assemble("moons", "classification", raw, labels, trn, val, scaling,
+    return assemble("moons", "classification", raw, labels, trn, val, scaling,
                      class_names=("upper", "lower"), feature_names=("x", "y"),
                      description=f"two moons, {MOONS_SAMPLES} points, "
                                  f"noise {MOONS_NOISE}")  # fmt: skip
@@ -303,7 +306,7 @@ def _xor(settings: DataSettings) -> Dataset:
     labels = np.array([0, 1, 1, 0])
     rows = np.arange(4)
     scaling = fit_scaling(_chosen(settings, "none"), raw)
-    return _assemble("xor", "classification", raw, labels, rows, rows, scaling,
+    return assemble("xor", "classification", raw, labels, rows, rows, scaling,
                      class_names=("0", "1"), feature_names=("a", "b"),
                      description="the four XOR points (validation: the same points)")  # fmt: skip
 
@@ -325,7 +328,7 @@ def _digits(settings: DataSettings) -> Dataset:
     else:
         scaling = fit_scaling(kind, raw[trn])
     names = tuple(str(n) for n in bunch.target_names)
-    return _assemble("digits", "classification", raw, bunch.target, trn, val, scaling,
+    return assemble("digits", "classification", raw, bunch.target, trn, val, scaling,
                      class_names=names, image_shape=tuple(bunch.images.shape[1:]),
                      description="scikit-learn's 8x8 digits, 1,797 images")  # fmt: skip
 
@@ -343,7 +346,7 @@ def _diabetes(settings: DataSettings) -> Dataset:
     kind = _chosen(settings, "minmax")
     scaling = fit_scaling(kind, raw if settings.scaling == "auto" else raw[trn])
     target_scaling = fit_scaling("minmax", bunch.target[:, None].astype(np.float64))
-    return _assemble("diabetes", "regression", raw, bunch.target, trn, val, scaling,
+    return assemble("diabetes", "regression", raw, bunch.target, trn, val, scaling,
                      feature_names=tuple(bunch.feature_names), target_scaling=target_scaling,
                      description="scikit-learn's diabetes regression, 442 rows")  # fmt: skip
 
@@ -449,7 +452,7 @@ def _load_file(source: str, settings: DataSettings) -> Dataset:
             raise InputError(path, f"the target {target_name} holds one class only ({names[0]!r})")
         index = {name: i for i, name in enumerate(names)}
         target = np.array([index[v] for v in labels], dtype=np.int64)
-        return _assemble(str(source), task, raw, target, trn, val, scaling, class_names=names,
+        return assemble(str(source), task, raw, target, trn, val, scaling, class_names=names,
                          feature_names=feature_names,
                          description=f"{path.name}: {n} rows, target {target_name}")  # fmt: skip
     for i, value in enumerate(values):
@@ -459,7 +462,7 @@ def _load_file(source: str, settings: DataSettings) -> Dataset:
                                    "'classification' for classes)")  # fmt: skip
     target = np.array(values, dtype=np.float64)
     target_scaling = fit_scaling("minmax", target[trn, None])
-    return _assemble(str(source), task, raw, target, trn, val, scaling,
+    return assemble(str(source), task, raw, target, trn, val, scaling,
                      feature_names=feature_names, target_scaling=target_scaling,
                      description=f"{path.name}: {n} rows, target {target_name}")  # fmt: skip
 

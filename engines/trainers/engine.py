@@ -466,7 +466,7 @@ class Trainer:
             self.stop_code = "diverged"
         elif p.is_lm and self.optimizer.stop:
             self.stop_code = self.optimizer.stop
-        elif limit is not None and self._wait >= limit:
+        elif limit and self._wait >= limit:
             self.stop_code = "validation"
             if p.restore_best and self._best_parameters is not None:
                 self.restore(self._best_parameters)

@@ -120,10 +120,10 @@ class TrainerParams(BaseModel):
     min_grad: float = Field(
         1e-7, ge=0.0, le=1e6, description="LM: stop when the gradient's norm falls below it"
     )
-    max_fail: int | None = Field(
-        6, ge=1, le=1_000_000,
+    max_fail: int = Field(
+        6, ge=0, le=1_000_000,
         description="LM: stop after this many iterations without a better validation loss, "
-        "restoring the best weights (trainlm's validation stop); None: off",
+        "restoring the best weights (trainlm's validation stop); 0: off",
     )  # fmt: skip
     goal: float = Field(0.0, ge=0.0, description="stop once the training loss is at most this")
     jacobian: Literal["rev", "fwd"] = Field(
@@ -143,10 +143,10 @@ class TrainerParams(BaseModel):
         None, ge=1, le=10_000_000, description="first-order: rows per update; None: all"
     )
     shuffle: bool = Field(True, description="first-order: new batch order each epoch")
-    patience: int | None = Field(
-        None, ge=1, le=1_000_000,
+    patience: int = Field(
+        0, ge=0, le=1_000_000,
         description="first-order: early stopping after this many epochs without a better "
-        "validation loss (Keras' EarlyStopping); None: off",
+        "validation loss (Keras' EarlyStopping); 0: off",
     )  # fmt: skip
     min_delta: float = Field(
         0.0, ge=0.0, description="early stopping: smallest drop that counts as better"

@@ -245,12 +245,12 @@ def train_recipe(
 #: on the raw inputs.
 ARTICLE_VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("LM (trainlm μ rule), raw inputs",
-     {"method": "lm", "max_fail": None, "data": {"scaling": "none"}}),
+     {"method": "lm", "max_fail": 0, "data": {"scaling": "none"}}),
     ("Adam 1e-3, scaled inputs, early stopping (patience 500)",
      {"method": "adam", "learning_rate": 1e-3, "patience": 500, "epochs": 10_000,
       "data": {"scaling": "article"}}),
     ("Adam 1e-3, raw inputs, no early stopping",
-     {"method": "adam", "learning_rate": 1e-3, "patience": None, "epochs": 10_000,
+     {"method": "adam", "learning_rate": 1e-3, "patience": 0, "epochs": 10_000,
       "data": {"scaling": "none"}}),
 )  # fmt: skip
 

@@ -14,6 +14,7 @@ from engines.hopfield.params import HopfieldParams, MonteCarloParams, PasswordPa
 from engines.pipeline.params import PipelineParams
 from engines.presets import Preset, TextParams
 from engines.som.params import MapSettings
+from engines.trainers.params import TrainerParams
 from engines.validation import SEED_MAX
 
 FAST_RENDER = ("--set", "engine_params.max_nodes=40",
@@ -145,6 +146,7 @@ PRESET_COMMANDS = [
     ("logo", "Hi", "-o", "{t}/o.png"),
     ("avatar", "ann", "-o", "{t}/o.png"),
     ("map", "sample:iris", "-o", "{t}/o.png"),
+    ("train", "xor"),
 ]
 
 
@@ -207,6 +209,7 @@ CHOICES = {
     ("landscape", "--view"): (LandscapeParams, "view"),
     ("tune", "--sampler"): (TuneParams, "sampler"),
     ("tune", "--space"): (TuneParams, "space"),
+    ("train", "--method"): (TrainerParams, "method"),
 }
 #: Choices that mirror no params field.
 OTHER_CHOICES = {("gui", "--tab"), ("render", "--svg-element"), ("tune", "dataset")}
@@ -258,10 +261,12 @@ RANGES = {
     ("landscape", "--grid"): (LandscapeParams, "grid"),
     ("tune", "--trials"): (TuneParams, "trials"),
     ("tune", "--epochs"): (TuneParams, "epochs"),
+    ("train", "--epochs"): (TrainerParams, "epochs"),
 }
 #: Ranges that mirror no params field (how many, how long: the command's own limits).
 OTHER_RANGES = {("render", "--workers"), ("render", "--scheduler-timeout"), ("avatar", "--sheet"),
-                ("hopfield capacity", "--patterns"), ("hopfield capacity", "NEURONS")}  # fmt: skip
+                ("hopfield capacity", "--patterns"), ("hopfield capacity", "NEURONS"),
+                ("train", "--seeds")}  # fmt: skip
 
 
 @pytest.mark.parametrize(("where", "field"), list(RANGES.items()), ids=str)
@@ -302,6 +307,7 @@ SEED_COMMANDS = {
     "hopfield recover": ("net.npz",),
     "landscape": ("-o", "o.gif"),
     "tune": ("digits",),
+    "train": (),
 }
 
 

@@ -37,9 +37,9 @@ def article_spirals():
         spiral_dat[cntr, 0], spiral_dat[cntr, 1], spiral_dat[cntr, 3] = (
             r * np.sin(t), r * np.cos(t), 1)  # fmt: skip
         cntr += 1
-    np.random.seed(0)
-    trn = np.random.choice(np.arange(0, spiral_dat.shape[0]),
-                           int(np.floor(spiral_dat.shape[0] * 0.80)), replace=False)  # fmt: skip
+    np.random.seed(0)  # noqa: NPY002 (the article's code)
+    n_train = int(np.floor(spiral_dat.shape[0] * 0.80))
+    trn = np.random.choice(np.arange(0, spiral_dat.shape[0]), n_train, replace=False)  # noqa: NPY002
     val = np.setdiff1d(np.arange(0, spiral_dat.shape[0]), trn)
     scaled = linear_scale(spiral_dat[:, 0:2], np.array((0.1, 0.1)), np.array((0.9, 0.9)),
                           np.max(spiral_dat[trn, 0:2], axis=0),
@@ -68,8 +68,8 @@ def test_spirals_are_the_articles_exactly():
 def test_spirals_raw_and_another_split_seed():
     raw = load_dataset("sample:spirals", DataSettings(scaling="none", split_seed=3))
     np.testing.assert_array_equal(raw.x_train, raw.raw_train)
-    np.random.seed(3)
-    expected = np.random.choice(np.arange(500), 400, replace=False)
+    np.random.seed(3)  # noqa: NPY002 (the article's semantics)
+    expected = np.random.choice(np.arange(500), 400, replace=False)  # noqa: NPY002
     np.testing.assert_array_equal(raw.train_index, expected)
 
 
@@ -111,7 +111,7 @@ def test_diabetes_follows_the_boston_pipeline():
     bunch = load_diabetes(scaled=False)
     x = MinMaxScaler().fit_transform(bunch.data)
     y = MinMaxScaler().fit_transform(bunch.target.reshape(-1, 1))
-    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.15, random_state=0)
+    x_train, _, _, y_test = train_test_split(x, y, test_size=0.15, random_state=0)
     data = load_dataset("diabetes")
     np.testing.assert_allclose(data.x_train, x_train, atol=1e-12)
     np.testing.assert_allclose(data.y_val, y_test, atol=1e-12)

@@ -32,8 +32,10 @@ def test_uniform_init_is_the_articles_with_its_seed():
     with the biases in the last row: the article's w_hid, b_hid, w_out, b_out."""
     nin, nhid, nout = 2, 25, 2
     npar_w1 = (nin + 1) * nhid
-    np.random.seed(1)
-    ws_init = np.random.uniform(-0.1, 0.1, ((nin + 1) * nhid) + ((nhid + 1) * nout))
+    np.random.seed(1)  # noqa: NPY002 (the article's code)
+    ws_init = np.random.uniform(  # noqa: NPY002
+        -0.1, 0.1, ((nin + 1) * nhid) + ((nhid + 1) * nout)
+    )
     w_hid = np.reshape(ws_init[0:npar_w1], (nin + 1, nhid), "F")
     w_out = np.reshape(ws_init[npar_w1:], (nhid + 1, nout), "F")
     net = Network(NetworkSpec((2, 25, 2), "sigmoid", "softmax"))
@@ -79,7 +81,7 @@ def test_cross_entropy_needs_probabilities(xor):
 
 
 def test_snapshot_holds_the_contract_and_the_view(spirals):
-    trainer = Trainer(TrainerParams(epochs=3, max_fail=None), spirals, seed=0)
+    trainer = Trainer(TrainerParams(epochs=3, max_fail=0), spirals, seed=0)
     before = trainer.snapshot()
     assert isinstance(before, Snapshot) and before.iteration == 0 and not before.done
     snap = run(trainer, 10)
@@ -120,7 +122,7 @@ def _overfitting(patience):
 
 
 def test_early_stopping_restores_the_best_weights():
-    data = load_dataset("spirals", _overfitting(None).data)
+    data = load_dataset("spirals", _overfitting(0).data)
     assert data.x_train.shape[0] == 5
     stopped = Trainer(_overfitting(20), data, seed=0)
     snap = run(stopped, 300)
@@ -130,7 +132,7 @@ def test_early_stopping_restores_the_best_weights():
     assert snap.best_val_loss == pytest.approx(snap.val_loss_history.min())
     assert snap.val_loss_history[best - 1] == snap.val_loss_history.min()
     # The weights are those after epoch `best` of the same run without early stopping.
-    reference = Trainer(_overfitting(None), data, seed=0)
+    reference = Trainer(_overfitting(0), data, seed=0)
     reference.step(best)
     np.testing.assert_array_equal(snap.parameters, reference.parameters())
     assert snap.metrics["val_loss"] == pytest.approx(snap.best_val_loss)
@@ -149,7 +151,7 @@ def test_lm_validation_stop_after_max_fail(spirals):
 
 
 def test_lm_solves_xor_and_stops_by_itself(xor):
-    snap = run(Trainer(TrainerParams(hidden=(3,), epochs=200, max_fail=None), xor, seed=0), 200)
+    snap = run(Trainer(TrainerParams(hidden=(3,), epochs=200, max_fail=0), xor, seed=0), 200)
     assert snap.metrics["val_accuracy"] == 1.0
     assert snap.stop_code in ("min_grad", "mu_max")
     assert snap.error_history[-1] < 1e-6
