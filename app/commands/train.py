@@ -92,7 +92,7 @@ def _run_line(run, task: str) -> str:
 
 
 @click.command()
-@click.argument("dataset", required=False, metavar="DATASET")
+@click.argument("dataset", required=False, metavar="[DATASET]")
 @click.option("--data", "data_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, metavar="FILE", help="A .csv or .npy file to train on.")  # fmt: skip
 @click.option("--target", default=None, metavar="COLUMN",

@@ -122,3 +122,16 @@ def test_compare_runs_the_articles_variants_from_the_same_weights(tmp_path):
     assert len((tmp_path / "c.csv").read_text().splitlines()) == 1 + 3 * 2 * 3
     with pytest.raises(ValueError, match="saves no network"):
         export_comparison(comparison, tmp_path / "c.pt")
+
+
+def test_reports_at_the_end():
+    classes = train_recipe("digits", TrainerParams(hidden=(8,), epochs=3), seed=1)
+    report = classes.report()
+    assert report["accuracy"] == classes.runs[0].metrics["val_accuracy"]
+    assert sum(report["classes"][name]["support"] for name in classes.dataset.class_names) == 257
+    assert np.array(report["confusion"]).sum() == 257 and "macro avg" in report["text"]
+    values = train_recipe("diabetes", TrainerParams(hidden=(4,), epochs=3), seed=1)
+    figures = values.report()
+    assert figures["rmse"] == pytest.approx(values.runs[0].metrics["val_rmse"])
+    assert figures["rmsle"] == pytest.approx(values.runs[0].metrics["val_rmsle"])
+    assert {"mae", "r2", "rmsle_rounded", "text"} <= set(figures)
