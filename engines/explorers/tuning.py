@@ -79,6 +79,12 @@ SIGNATURE_KEYS = ("dataset", "space", "epochs")
 COUNTED = ("COMPLETE", "FAIL")
 
 
+#: Processes started together on one new database race to create its tables: the loser
+#: sees one of these errors and opens it again once the tables are there.
+RACE_MARKS = ("UNIQUE constraint failed", "database is locked", "already exists")
+OPEN_ATTEMPTS, OPEN_PAUSE = 5, 0.3
+
+
 class StorageError(GasworksError):
     """A storage URL that cannot be opened, or a study that searches something else."""
 
@@ -146,11 +152,18 @@ def open_storage(url: str | None):
 
     if url is None:
         return optuna.storages.InMemoryStorage()
-    try:
-        return optuna.storages.RDBStorage(url)
-    except Exception as exc:  # SQLAlchemy, the driver and optuna each raise their own
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StorageError(f"storage {url!r} cannot be opened: {reason}") from None
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return optuna.storages.RDBStorage(url)
+        except Exception as exc:  # SQLAlchemy, the driver and optuna each raise their own
+            text = str(exc).strip()
+            racing = any(mark in text for mark in RACE_MARKS)
+            if racing and attempt + 1 < OPEN_ATTEMPTS:
+                time.sleep(OPEN_PAUSE)  # another process is creating the same tables
+                continue
+            reason = text.splitlines()[0] if text else type(exc).__name__
+            raise StorageError(f"storage {url!r} cannot be opened: {reason}") from None
+    raise AssertionError("not reached")
 
 
 def default_study_name(space: str) -> str:
