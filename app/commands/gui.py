@@ -21,7 +21,8 @@ from engines.registry import tabs
               help="Save a screenshot of the whole window to FILE.png and exit "
                    "(works with QT_QPA_PLATFORM=offscreen).")  # fmt: skip
 def gui(tab: str | None, run_job: bool, screenshot: Path | None) -> None:
-    """Open the Gasworks studio: art, words, logos, avatars, maps and memory tabs.
+    """Open the Gasworks studio: art, words, logos, avatars, maps, memory, landscape and
+    tuning tabs.
 
     Exit codes: 0 done; 1 the job or the screenshot failed; 2 usage error.
     """
