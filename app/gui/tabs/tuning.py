@@ -8,7 +8,8 @@ Gaussian-process demo.
   study keeps its finished trials in the storage (the trial under way is pruned), and the
   same storage and study name resume it.
 - Gaussian process: the ``gp-demo`` job step by step (mean, 95 % band, posterior draws,
-  acquisition, the points tried), with a scrubber over its steps.
+  acquisition, the points tried), live while it runs, then playing its steps in a loop,
+  with a scrubber.
 
 Every job is a registry recipe run through the tab's adapter, and the exports are the jobs'
 own, so the JSON equals ``gasworks tune --json`` for the same settings and seed.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -49,6 +50,8 @@ EXPORTS = {
     "gp-png": ("gp-demo.png", "PNG image (*.png)"),
     "gp-gif": ("gp-demo.gif", "GIF animation (*.gif)"),
 }
+#: The GP demo's steps play at this interval, in milliseconds, once it has run.
+GP_STEP_MS = 900
 SAMPLER_COLOURS = {"tpe": "#1f77b4", "gp": "#2ca02c", "random": "#7f7f7f"}
 #: Most parameters a space has (the slice plots made).
 MAX_SLICES = 6
@@ -267,6 +270,9 @@ class TuningTab(JobTab):
         self.runner.result.connect(self._on_result)
         self.runner.stopped.connect(lambda how: self._set_buttons())
         self.pump = FramePump(self.runner, self._apply)
+        self.gp_timer = QTimer(self)
+        self.gp_timer.setInterval(GP_STEP_MS)
+        self.gp_timer.timeout.connect(self._next_gp_step)
         self.build_in_steps(self._build(), staged)
 
     # ------------------------------------------------------------------ layout
@@ -346,7 +352,7 @@ class TuningTab(JobTab):
         self.gp_view = GPView()
         gl.addWidget(self.gp_view, 1)
         row, self.gp_play, self.gp_slider, self.gp_label = scrubber(self._show_gp_step)
-        self.gp_play.hide()
+        self.gp_play.clicked.connect(lambda: self._play_gp(not self.gp_timer.isActive()))
         gl.addLayout(row)
         self.pages.addTab(gp_page, "Gaussian process")
 
@@ -394,6 +400,7 @@ class TuningTab(JobTab):
             self.show_error(_first_problem(exc))
             return
         self.gp_slider.setEnabled(False)
+        self._play_gp(False)
         self.start_recipe("gp-demo", None, params)
         self._set_buttons()
         self.pages.setCurrentIndex(1)
@@ -455,11 +462,25 @@ class TuningTab(JobTab):
         self.gp_slider.blockSignals(False)
         self.gp_slider.setEnabled(True)
         self._show_gp_step(len(result.steps) - 1)
+        self._play_gp(True)
         best = result.last.best
         self.status.show_info(
             f"{result.last.iteration} evaluations; best {best[1]:.4f} at {best[0]} units "
             f"({result.last.stop_reason})."
         )
+
+    def _play_gp(self, on: bool) -> None:
+        """Play the GP demo's steps in a loop (or stop)."""
+        if on and self.gp_result is not None:
+            self.gp_timer.start()
+            self.gp_play.setText("Pause")
+        else:
+            self.gp_timer.stop()
+            self.gp_play.setText("Play")
+
+    def _next_gp_step(self) -> None:
+        if self.gp_result is not None:
+            self.gp_slider.setValue((self.gp_slider.value() + 1) % len(self.gp_result.steps))
 
     def _show_gp_step(self, k: int) -> None:
         if self.gp_result is not None and 0 <= k < len(self.gp_result.steps):
@@ -491,6 +512,7 @@ class TuningTab(JobTab):
             if self.gp_result is None:
                 self.show_error("Nothing to export yet: run the GP demo first.")
                 return False
+            self._play_gp(False)
             options = {"step": self.gp_slider.value()} if kind == "gp-png" else {}
             self.start_job(export_job, export_gp_demo, self.gp_result, Path(path), **options)
         else:
@@ -501,6 +523,10 @@ class TuningTab(JobTab):
         self._set_buttons()
         self.status.show_info(f"Writing {path}…")
         return True
+
+    def shutdown(self) -> bool:
+        self.gp_timer.stop()
+        return super().shutdown()
 
 
 def _first_problem(exc) -> str:

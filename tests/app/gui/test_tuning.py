@@ -83,6 +83,11 @@ def test_gp_demo_runs_scrubs_and_exports(tab, qtbot, tmp_path):
     assert tab.pages.currentIndex() == 1 and tab.gp_slider.maximum() == len(result.steps) - 1
     assert tab.gp_view.bottom.titleLabel.text.startswith("lower confidence bound")
     np.testing.assert_array_equal(tab.gp_view.points.data["y"], result.last.errors)
+    assert tab.gp_timer.isActive()  # the steps play in a loop
+    shown = tab.gp_view.steps_shown
+    qtbot.waitUntil(lambda: tab.gp_view.steps_shown >= shown + 2, timeout=10_000)
+    tab.gp_play.click()
+    assert not tab.gp_timer.isActive()
     tab.gp_slider.setValue(2)
     assert tab.gp_view.points.data["y"].size == 3 and tab.gp_label.text() == "step 3/6"
     with qtbot.waitSignal(tab.runner.result, timeout=TIMEOUT):
