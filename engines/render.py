@@ -68,10 +68,11 @@ class ArtEngine(Protocol):
     """What an art engine's module offers (``engines.gng.art``, ``engines.som.art``)."""
 
     def train(self, points: np.ndarray, preset: Preset, *, seed: int, epochs: int | None,
-              callback: Callback | None,
-              pipeline: PipelineResult | None) -> tuple[Any, int, dict[str, Any]]: ...  # fmt: skip
+              callback: Callback | None, pipeline: PipelineResult | None,
+              snapshots: int | None = None) -> tuple[Any, int, dict[str, Any]]: ...  # fmt: skip
 
-    def mesh(self, snapshot: Any, style: ArtStyle, *, bounds, name: str) -> Drawing: ...
+    def mesh(self, snapshot: Any, style: ArtStyle, *, bounds, name: str,
+             pipeline: PipelineResult | None = None) -> Drawing: ...  # fmt: skip
 
     def draw(self, snapshot: Any, style: ArtStyle, pipeline: PipelineResult, *,
              name: str) -> tuple[Drawing, dict[str, Any]]: ...  # fmt: skip
@@ -122,11 +123,14 @@ def render_art(
     epochs: int | None = None,
     callback: Callback | None = None,
     pipeline: PipelineResult | None = None,
+    snapshots: int | None = None,
 ) -> RenderResult:
     """Pipeline → train ``art``'s engine → drawing: the body of every art recipe.
 
     ``pipeline`` is the input's pipeline result when the caller already has it (the
-    studio's previews); it must come from the same source and preset.
+    studio's previews); it must come from the same source and preset. ``snapshots`` asks
+    for at least that many callbacks, at iterations evenly spaced over the run (an
+    animation's frames fall on the same signals however fast the machine is).
     """
     t0 = time.perf_counter()
     result = pipeline if pipeline is not None else run_input_pipeline(source, preset)
@@ -134,8 +138,9 @@ def render_art(
     t1 = time.perf_counter()
     seed = check_seed(preset.seed if seed is None else seed)
     snapshot, epochs, trained = art.train(
-        points, preset, seed=seed, epochs=epochs, callback=callback, pipeline=result
-    )
+        points, preset, seed=seed, epochs=epochs, callback=callback, pipeline=result,
+        snapshots=snapshots,
+    )  # fmt: skip
     t2 = time.perf_counter()
     style = preset.style or ArtStyle()
     drawing, drawing_stats = art.draw(snapshot, style, result, name=preset.name)
@@ -153,6 +158,7 @@ def render_input(
     epochs: int | None = None,
     callback: Callback | None = None,
     pipeline: PipelineResult | None = None,
+    snapshots: int | None = None,
 ) -> RenderResult:
     """Render one input with an art preset (any art engine of the registry).
 
@@ -176,8 +182,9 @@ def render_input(
         The preset's engine makes no art.
     """
     return art_engine(preset.engine).render(
-        source, preset, seed=seed, epochs=epochs, callback=callback, pipeline=pipeline
-    )
+        source, preset, seed=seed, epochs=epochs, callback=callback, pipeline=pipeline,
+        snapshots=snapshots,
+    )  # fmt: skip
 
 
 def art_title(source: str | Path, preset_name: str) -> str:

@@ -13,6 +13,7 @@ from app.commands.common import (
     EXIT_SOME_FAILED,
     check_output,
     check_samples,
+    default_of,
     emit_json,
     fail_usage,
     force_option,
@@ -26,6 +27,7 @@ from app.commands.common import (
     warn_missing_glyphs,
     write_problem,
 )
+from engines.art.animation import AnimationParams
 from engines.art.plotter import SVG_ELEMENTS
 from engines.presets import Preset
 
@@ -71,6 +73,16 @@ from engines.presets import Preset
     is_flag=True,
     help="Pass the plotter SVG through vpype (needs the 'plotter' extra).",
 )
+@click.option("--animate", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="OUT.gif|OUT.mp4",
+              help="Also write the training as an animation (one input; MP4 needs the "
+                   "'video' extra).")  # fmt: skip
+@click.option("--fps", type=range_of(AnimationParams, "fps"),
+              default=default_of(AnimationParams, "fps"), show_default=True,
+              help="Frames per second of --animate.")  # fmt: skip
+@click.option("--frames", type=range_of(AnimationParams, "frames"),
+              default=default_of(AnimationParams, "frames"), show_default=True,
+              help="Frames of --animate, the finished drawing included.")  # fmt: skip
 @force_option("Re-render inputs whose outputs already exist.")
 @json_option("Print the run's entries as JSON.")
 def render(
@@ -93,6 +105,9 @@ def render(
     pen: str,
     svg_element: str,
     use_vpype: bool,
+    animate: Path | None,
+    fps: int,
+    frames: int,
 ) -> None:
     """Render files, folders, sample:NAME or text:WORDS as line art (GNG or SOFM presets).
 
@@ -150,6 +165,8 @@ def render(
         fail_usage("give at least one INPUT (or a preset with an input)")
 
     items, notices = collect_inputs(given)
+    if animate is not None:
+        _check_animate(animate, items)
     for notice in notices:
         click.echo(f"Notice: {notice}", err=True)
     for item in items:
@@ -177,9 +194,13 @@ def render(
         fail_usage(write_problem(out_dir, exc))
         return
 
+    animation = None
+    if animate is not None and not report.failed and not report.interrupted:
+        animation = _animate(items[0], preset, animate, fps, frames, seed, epochs, as_json)
     if as_json:
         emit_json({"manifest": str(batch.manifest.path), "inputs": report.entries,
-                   "notices": notices + report.notices})  # fmt: skip
+                   "notices": notices + report.notices,
+                   **({"animation": animation} if animation else {})})  # fmt: skip
     else:
         for entry in report.entries:
             if entry["status"] == "failed":
@@ -191,6 +212,37 @@ def render(
             + f" → {out_dir}" + (" (interrupted)" if report.interrupted else "")
         )  # fmt: skip
     sys.exit(EXIT_SOME_FAILED if report.failed or report.interrupted else EXIT_OK)
+
+
+def _check_animate(path: Path, items) -> None:
+    """``--animate``: one input, a .gif or .mp4 path (MP4 with the video extra), writable."""
+    from engines.art.animation import check_animation_path
+    from engines.errors import GasworksError
+
+    if len(items) != 1 or not isinstance(items[0], str):
+        fail_usage(f"--animate draws one input's training; {len(items)} inputs were given")
+    try:
+        check_animation_path(path)
+    except GasworksError as exc:
+        fail_usage(str(exc))
+    check_output(path)
+
+
+def _animate(source, preset, path, fps, frames, seed, epochs, quiet):
+    """Train ``source`` again with a recorder (same seed: the same network) and write the
+    animation; its figures, or exit 1 naming the problem."""
+    from engines.art.animation import render_animation
+    from engines.errors import GasworksError
+
+    try:
+        _, figures = render_animation(source, preset, path, fps=fps, frames=frames, seed=seed,
+                                      epochs=epochs)  # fmt: skip
+    except (GasworksError, OSError) as exc:
+        click.echo(f"Failed: animation {path}: {exc}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+    if not quiet:
+        click.echo(f"animation: {figures['frames']} frames at {fps} fps → {path}")
+    return {"path": str(path), **figures}
 
 
 def _cluster_options(scheduler, shared_output, timeout, workers):

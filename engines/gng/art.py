@@ -90,13 +90,15 @@ def train(
     epochs: int | None,
     callback: Callback | None,
     pipeline=None,
+    snapshots: int | None = None,
 ) -> tuple[GNGSnapshot, int, dict[str, Any]]:
     """Train the preset's GNG on ``points``; epochs default to the preset's, else enough to
     grow every node. On tone points the network stops growing once its drawing is as dark
     as the photo (see the module's docstring).
 
     Returns the snapshot, the epochs run and figures for the result's stats (``notices``,
-    and ``tone`` for tone-sized networks).
+    and ``tone`` for tone-sized networks). ``snapshots``: call ``callback`` at least that
+    many times, evenly spaced (see :func:`engines.render.render_art`).
     """
     params, notices = fit_params(preset.engine_params, points.shape[0])
     figures: dict[str, Any] = {"notices": notices} if notices else {}
@@ -107,8 +109,12 @@ def train(
             epochs = preset.epochs or auto_epochs(
                 points.shape[0], params.max_nodes, params.n_iter_before_neuron_added
             )
-        return run(gng, epochs * gng.signals_per_epoch, callback), epochs, figures
-    snapshot, epochs, tone = _train_to_tone(gng, pipeline, preset, goal, epochs, callback)
+        budget = epochs * gng.signals_per_epoch
+        every = _every(budget, snapshots) if callback is not None else None
+        return run(gng, budget, callback, every=every), epochs, figures
+    snapshot, epochs, tone = _train_to_tone(
+        gng, pipeline, preset, goal, epochs, callback, snapshots
+    )
     if tone["ink"] < tone["darkness"] - TONE_SHORTFALL and snapshot.n_nodes >= params.max_nodes:
         notices.append(
             f"the drawing's ink ({tone['ink']:.2f}) stays below the photo's darkness "
@@ -119,7 +125,12 @@ def train(
     return snapshot, epochs, {**figures, "tone": tone}
 
 
-def _train_to_tone(gng, pipeline, preset, goal, epochs, callback):
+def _every(budget: int, snapshots: int | None) -> int | None:
+    """Signals per chunk giving ``snapshots`` callbacks over ``budget`` (None: adaptive)."""
+    return None if not snapshots else max(1, math.ceil(budget / snapshots))
+
+
+def _train_to_tone(gng, pipeline, preset, goal, epochs, callback, snapshots=None):
     """Grow until the estimated ink reaches the photo's darkness (or ``max_nodes``), then
     settle for the auto epochs' margin (or until the given epochs are spent)."""
     from engines.art.tone import drawn_ink, mean_line_ink
@@ -150,7 +161,8 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback):
     def watch(snap) -> bool:
         """Checks the ink as the network grows; True when the run should end here (the
         caller cancelled, or growth stopped and the settling budget is set anew)."""
-        if not state["stopped"] and snap.n_nodes >= state["next"]:
+        on_schedule = snap.iteration % checks == 0  # the same signals, however chunked
+        if not state["stopped"] and on_schedule and snap.n_nodes >= state["next"]:
             state["next"] = snap.n_nodes + step_nodes
             state["ink"] = ink_of(snap, drawn=False)
             if state["ink"] >= darkness - TONE_NEAR:
@@ -170,7 +182,15 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback):
         # Tone points are many (dozens per node): no minimum of whole epochs.
         grow_signals = params.max_nodes * params.n_iter_before_neuron_added
         budget = math.ceil(grow_signals * (1.0 + TONE_SETTLE))
-    every = None if callback is not None else step_nodes * params.n_iter_before_neuron_added
+    # Fixed chunks, callback or not: the ink checks (and so the network's size) fall on the
+    # same signals in the studio as on the command line.
+    checks = every = step_nodes * params.n_iter_before_neuron_added
+    if snapshots and callback is not None:
+        # An animation's frames: more callbacks, in chunks that divide the checks' so the
+        # ink is still checked on the same signals (the same network as without frames).
+        grown = params.max_nodes * params.n_iter_before_neuron_added
+        every = checks // max(1, math.ceil(checks / _every(grown, snapshots)))
+        every = next(d for d in range(every, 0, -1) if checks % d == 0)
     snap = run(gng, budget, watch, every=every)
     if growing and state["stopped"] and not state["cancelled"] and not snap.done:
         # Settle at the size reached: the margin the auto epochs give a fully grown network.
@@ -226,10 +246,11 @@ def figures(snapshot: GNGSnapshot) -> dict[str, Any]:
     return {"nodes": snapshot.n_nodes, "edges": snapshot.n_edges}
 
 
-def render(source, preset, *, seed=None, epochs=None, callback=None, pipeline=None):
+def render(source, preset, *, seed=None, epochs=None, callback=None, pipeline=None,
+           snapshots=None):  # fmt: skip
     """The GNG art recipe (see :func:`engines.render.render_input`)."""
     return render_art(sys.modules[__name__], source, preset, seed=seed, epochs=epochs,
-                      callback=callback, pipeline=pipeline)  # fmt: skip
+                      callback=callback, pipeline=pipeline, snapshots=snapshots)  # fmt: skip
 
 
 def warm_up() -> None:

@@ -24,6 +24,7 @@ def train(
     epochs: int | None,
     callback: Callback | None,
     pipeline=None,
+    snapshots: int | None = None,
 ) -> tuple[SOFMSnapshot, int, dict[str, Any]]:
     """Train the preset's map on ``points``; epochs default to the preset's, else the
     params'. (A map's size is its grid's: ``pipeline`` changes nothing.)"""
@@ -31,7 +32,9 @@ def train(
     epochs = epochs or preset.epochs or params.epochs
     params = params.model_copy(update={"epochs": epochs})
     som = SOFM(params, data=points, seed=seed)
-    return run(som, epochs, callback), epochs, {}
+    # A map steps whole epochs: an animation gets one frame per epoch at most.
+    every = 1 if snapshots and callback is not None else None
+    return run(som, epochs, callback, every=every), epochs, {}
 
 
 #: A link between neighbouring units longer than this many median links bridges empty paper
@@ -112,7 +115,8 @@ def figures(snapshot: SOFMSnapshot) -> dict[str, Any]:
     return {"units": int(np.prod(snapshot.features_grid))}
 
 
-def render(source, preset, *, seed=None, epochs=None, callback=None, pipeline=None):
+def render(source, preset, *, seed=None, epochs=None, callback=None, pipeline=None,
+           snapshots=None):  # fmt: skip
     """The SOFM art recipe (see :func:`engines.render.render_input`)."""
     return render_art(sys.modules[__name__], source, preset, seed=seed, epochs=epochs,
-                      callback=callback, pipeline=pipeline)  # fmt: skip
+                      callback=callback, pipeline=pipeline, snapshots=snapshots)  # fmt: skip

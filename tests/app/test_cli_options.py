@@ -9,6 +9,7 @@ import click
 import pytest
 
 from app.cli import COMMANDS, main
+from engines.art.animation import AnimationParams
 from engines.explorers.params import LandscapeParams, TuneParams
 from engines.hopfield.params import HopfieldParams, MonteCarloParams, PasswordParams
 from engines.pipeline.params import PipelineParams
@@ -258,6 +259,8 @@ RANGES = {
     ("hopfield store", "--noise-level"): (PasswordParams, "noise_level"),
     ("hopfield store", "--max-length"): (PasswordParams, "max_length"),
     ("landscape", "--frames"): (LandscapeParams, "frames"),
+    ("render", "--fps"): (AnimationParams, "fps"),
+    ("render", "--frames"): (AnimationParams, "frames"),
     ("landscape", "--grid"): (LandscapeParams, "grid"),
     ("tune", "--trials"): (TuneParams, "trials"),
     ("tune", "--epochs"): (TuneParams, "epochs"),
