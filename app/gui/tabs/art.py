@@ -113,11 +113,13 @@ def pipeline_job(control, source: str, preset: Preset):
     return run_input_pipeline(source, preset)
 
 
-def art_job(control, source: str, preset: Preset, pipeline=None):
+def art_job(control, source: str, preset: Preset, pipeline=None, recorder=None):
     """The art recipe of the preset's engine, with live frames framed on the input.
 
     The pipeline runs first (unless the previews already have it), so every frame knows the
-    picture's frame; the recipe then gets it as its ``pipeline`` option.
+    picture's frame; the recipe then gets it as its ``pipeline`` option. ``recorder`` (an
+    :class:`engines.art.animation.SnapshotRecorder`) keeps snapshots for the replay and the
+    animation, asking the recipe for the callbacks ``gasworks render --animate`` asks.
     """
     from engines.render import art_engine, image_bounds, run_input_pipeline
 
@@ -132,7 +134,15 @@ def art_job(control, source: str, preset: Preset, pipeline=None):
         drawing = art.mesh(snapshot, style, bounds=bounds, name=preset.name, pipeline=pipeline)
         return ArtFrame(snapshot, drawing, pipeline)
 
-    return recipe_job(control, art.render, source, preset, frame=frame, pipeline=pipeline)
+    recipe = art.render
+    if recorder is not None:
+
+        def recipe(source, preset, *, callback=None, **options):
+            recorder.then = callback
+            return art.render(source, preset, callback=recorder, snapshots=recorder.callbacks,
+                              **options)  # fmt: skip
+
+    return recipe_job(control, recipe, source, preset, frame=frame, pipeline=pipeline)
 
 
 def restyled(engine: str, name: str, result, frame: ArtFrame | None, style: ArtStyle):
@@ -150,6 +160,30 @@ def restyled(engine: str, name: str, result, frame: ArtFrame | None, style: ArtS
         return result
     drawing, stats = art.draw(result.snapshot, style, result.pipeline, name=name)
     return dataclasses.replace(result, drawing=drawing, style=style, stats=stats)
+
+
+def replay_job(control, engine: str, name: str, snapshot, result):
+    """One recorded snapshot drawn in the result's style (the replay scrubber)."""
+    from engines.render import image_bounds
+
+    control.checkpoint()
+    bounds = image_bounds(result.pipeline) if result.pipeline is not None else None
+    return art_engine(engine).mesh(snapshot, result.style, name=name, pipeline=result.pipeline,
+                                   bounds=bounds or result.drawing.bounds)  # fmt: skip
+
+
+def animation_job(control, engine: str, name: str, result, snapshots, path: Path, fps: int):
+    """The animation export: the same frames and writer as ``gasworks render --animate``."""
+    from engines.art.animation import animation_drawings, animation_images, write_animation
+
+    drawings = animation_drawings(result, snapshots, engine=engine, name=name)
+
+    def progress(done: int, total: int) -> bool:
+        control.checkpoint()  # Cancel stops between frames
+        return False
+
+    images = animation_images(drawings, result.style, progress=progress)
+    return path, write_animation(images, path, fps=fps)
 
 
 def restyle_job(control, engine: str, name: str, result, frame, style: ArtStyle):
@@ -187,6 +221,15 @@ class ArtTab(JobTab):
         # (:meth:`window_ready`): a pipeline running meanwhile would slow the building.
         self._previews_held = staged
         self._previews_wanted = False
+        self.recorder = None  # the run's snapshots, for the replay and the animation
+        self.replayer = JobRunner(self)
+        self.replayer.result.connect(self._on_replayed)
+        self.replayer.failed.connect(self.show_error)
+        self.animator = JobRunner(self)
+        self.animator.result.connect(self._on_animation_written)
+        self.animator.failed.connect(self.show_error)
+        self._play_timer = QTimer(self)
+        self._play_timer.timeout.connect(self._play_step)
         self._restyled = None  # the last run redrawn with the form's style
         self.restyler = JobRunner(self)
         self.restyler.result.connect(self._on_restyled)
@@ -349,6 +392,7 @@ class ArtTab(JobTab):
 
         self.view = LiveArtView(error_plot=False)
         right_layout.insertWidget(1, self.view, 4)
+        right_layout.insertLayout(2, self._replay_row())
         yield True
 
         self.view.add_error_plot()
@@ -513,7 +557,14 @@ class ArtTab(JobTab):
         self.view.set_colours(style.line_color, style.background,
                               style.node_color if style.node_size > 0 else None)  # fmt: skip
         self.run_preset = preset
-        self.start_job(art_job, self.source, preset, cached)
+        from engines.art.animation import SnapshotRecorder
+
+        self._play_timer.stop()
+        self.play_button.setText("Play")
+        self.replay_slider.setEnabled(False)
+        self.play_button.setEnabled(False)
+        self.recorder = SnapshotRecorder(self.frames_spin.value())
+        self.start_job(art_job, self.source, preset, cached, self.recorder)
         self.status.show_info("Training…")
 
     def _apply_frame(self, frame: ArtFrame) -> None:
@@ -534,9 +585,10 @@ class ArtTab(JobTab):
 
     def _on_result(self, result) -> None:
         self.result = result
+        self._arm_replay()
         self.view.show_errors(result.snapshot.error_history, force=True)
         self.view.set_bounds(result.drawing.data_bounds())
-        self.view.show_drawing(result.drawing)
+        self.show_styled(result.drawing, result.style)
         self.status.set_fraction(1.0)
         what = ", ".join(f"{v:,} {k}" for k, v in result.stats.items()
                          if k not in ("error", "epochs") and isinstance(v, int))  # fmt: skip
@@ -544,6 +596,133 @@ class ArtTab(JobTab):
         self.status.show_info(
             f"Done: {what} after {result.epochs} epochs in {result.timings['train']:.2f} s. "
             "Export the drawing with Export PNG or SVG."
+        )
+
+    # ------------------------------------------------------------------ replay, animation
+    def _replay_row(self) -> QHBoxLayout:
+        """Play, the replay scrubber over the recorded frames, frames and fps, and the
+        animation exports."""
+        from app.gui.widgets.scrub import scrubber
+        from engines.art.animation import AnimationParams
+        from engines.options import bounds
+
+        row, self.play_button, self.replay_slider, self.replay_label = scrubber(self._replay_to)
+        self.play_button.setText("Play")
+        self.play_button.setEnabled(False)
+        self.play_button.clicked.connect(self.toggle_play)
+        self.frames_spin = QSpinBox()
+        self.frames_spin.setRange(*(int(v) for v in bounds(AnimationParams, "frames")))
+        self.frames_spin.setValue(AnimationParams().frames)
+        self.frames_spin.setPrefix("frames ")
+        self.frames_spin.setToolTip("Frames recorded by the next run (the animation's length)")
+        self.fps_spin = QSpinBox()
+        self.fps_spin.setRange(*(int(v) for v in bounds(AnimationParams, "fps")))
+        self.fps_spin.setValue(AnimationParams().fps)
+        self.fps_spin.setSuffix(" fps")
+        self.gif_button = QPushButton("Animation GIF…")
+        self.mp4_button = QPushButton("Animation MP4…")
+        self.gif_button.clicked.connect(lambda: self._ask_animation("gif"))
+        self.mp4_button.clicked.connect(lambda: self._ask_animation("mp4"))
+        for widget in (self.frames_spin, self.fps_spin, self.gif_button, self.mp4_button):
+            row.addWidget(widget)
+        return row
+
+    def replay_frames(self) -> list:
+        """The recorded snapshots the scrubber shows (the finished drawing comes after)."""
+        return self.recorder.timeline() if self.recorder is not None else []
+
+    def _arm_replay(self) -> None:
+        frames = self.replay_frames()
+        self.replay_slider.blockSignals(True)
+        self.replay_slider.setRange(0, len(frames))
+        self.replay_slider.setValue(len(frames))
+        self.replay_slider.blockSignals(False)
+        self.replay_slider.setEnabled(bool(frames))
+        self.play_button.setEnabled(bool(frames))
+        self.replay_label.setText(f"frame {len(frames) + 1}/{len(frames) + 1}")
+
+    def _replay_to(self, k: int) -> None:
+        """Show the k-th recorded frame (the last is the finished drawing), drawn in a
+        worker with the current style."""
+        frames = self.replay_frames()
+        if not frames:
+            return
+        self.replay_label.setText(f"frame {k + 1}/{len(frames) + 1}")
+        shown = self._restyled or self.result
+        if shown is None:
+            return
+        if k >= len(frames):
+            self.replayer.cancel()
+            self.show_styled(shown.drawing, shown.style)
+            return
+        name = self.run_preset.name
+        self.replayer.start(replay_job, self.run_preset.engine, name, frames[k], shown)
+
+    def _on_replayed(self, drawing) -> None:
+        self.show_styled(drawing, (self._restyled or self.result).style)
+
+    def show_styled(self, drawing, style: ArtStyle) -> None:
+        """Show ``drawing`` with its line widths as the canvas of ``style`` has them."""
+        from engines.art.geometry import CanvasTransform
+
+        fit = CanvasTransform.fit(drawing.data_bounds(), style.width, style.height, style.margin)
+        self.view.show_drawing(drawing, canvas_scale=fit.scale)
+
+    def toggle_play(self) -> None:
+        if self._play_timer.isActive():
+            self._play_timer.stop()
+            self.play_button.setText("Play")
+            return
+        if self.replay_slider.value() >= self.replay_slider.maximum():
+            self.replay_slider.setValue(0)
+        self._play_timer.start(round(1000 / self.fps_spin.value()))
+        self.play_button.setText("Pause")
+
+    def _play_step(self) -> None:
+        k = self.replay_slider.value() + 1
+        if k > self.replay_slider.maximum():
+            self.toggle_play()
+            return
+        self.replay_slider.setValue(k)
+
+    def _ask_animation(self, fmt: str) -> None:
+        from engines.render import source_stem
+
+        name = f"{source_stem(self.source)}.{self.preset_name}.{fmt}"
+        ready = self.result is not None and bool(self.replay_frames())
+        missing = "run the engine first (its frames are recorded while it trains)"
+        if not ready:
+            self.show_error(f"Nothing to export yet: {missing}.")
+            return
+        path = self.ask_export(f"Export {fmt.upper()}", name, f"{fmt.upper()} animation (*.{fmt})")
+        if path is not None:
+            self.export_animation(path)
+
+    def export_animation(self, path: str | Path) -> bool:
+        """Write the recorded training as a GIF or MP4 (in a worker), with the frames and
+        writer of ``gasworks render --animate``; False when it cannot start."""
+        from engines.art.animation import check_animation_path
+
+        if self.result is None or not self.replay_frames():
+            self.show_error("Nothing to export yet: run the engine first.")
+            return False
+        try:
+            check_animation_path(path)
+            style = ArtStyle.model_validate(self._merged("style", self.style_form))
+            result = self._export_result(style)
+        except (GasworksError, ValueError) as exc:
+            self.report(exc)
+            return False
+        engine, name = self.run_preset.engine, self.run_preset.name
+        frames, fps = self.replay_frames(), self.fps_spin.value()
+        self.animator.start(animation_job, engine, name, result, frames, Path(path), fps)
+        self.status.show_info(f"Writing the animation to {path}…")
+        return True
+
+    def _on_animation_written(self, written) -> None:
+        path, figures = written
+        self.status.show_info(
+            f"Exported {path}: {figures['frames']} frames at {figures['fps']} fps"
         )
 
     def _on_train_stopped(self, how: str) -> None:
@@ -594,7 +773,7 @@ class ArtTab(JobTab):
         style = result.style
         node = style.node_color if style.node_size > 0 else None
         self.view.set_colours(style.line_color, style.background, node)
-        self.view.show_drawing(result.drawing)
+        self.show_styled(result.drawing, style)
 
     def export(self, path: str | Path) -> Path | None:
         """Write the drawing to ``path`` (.png, or .svg — plotter-ready when ticked), exactly
@@ -629,10 +808,14 @@ class ArtTab(JobTab):
             and not self._previews_wanted
             and not self.restyler.running
             and not self._restyle_timer.isActive()
+            and not self.replayer.running
+            and not self.animator.running
         )
 
     def shutdown(self) -> bool:
         self._preview_timer.stop()
         self._restyle_timer.stop()
-        ok = self.previews.shutdown() and self.restyler.shutdown()
+        self._play_timer.stop()
+        ok = all([self.previews.shutdown(), self.restyler.shutdown(), self.replayer.shutdown(),
+                  self.animator.shutdown()])  # fmt: skip
         return super().shutdown() and ok

@@ -164,15 +164,18 @@ class LiveArtView(QWidget):
             self.nodes.clear()
         self.frames += 1
 
-    def show_drawing(self, drawing) -> None:
+    def show_drawing(self, drawing, *, canvas_scale: float | None = None) -> None:
         """A drawing as the writers see it: its layers' segments, polylines and dots (in
-        their colours and relative widths when they differ), over the photo it has under
-        it."""
+        their colours and widths when they differ), over the photo it has under it.
+
+        ``canvas_scale`` (canvas pixels per data unit, as the writers fit the drawing)
+        draws widths at the size they have on the canvas, as it is zoomed here; without it
+        the thinnest line is one pixel wide and the others in proportion."""
         layers = drawing.layers
         self._show_underlay(drawing)
         styled = len(layers) > 1 or any(layer.widths is not None for layer in layers)
         if styled:
-            self._show_styled(layers)
+            self._show_styled(layers, canvas_scale)
             return
         self._hide_styled()
         segments = [layer.segments for layer in layers if len(layer.segments)]
@@ -194,8 +197,8 @@ class LiveArtView(QWidget):
             self.nodes.clear()
         self.frames += 1
 
-    def _show_styled(self, layers) -> None:
-        """One plot item per layer and width; widths relative to the thinnest (1 px)."""
+    def _show_styled(self, layers, canvas_scale: float | None = None) -> None:
+        """One plot item per layer and width (see :meth:`show_drawing` for the widths)."""
         groups = []
         for layer in layers:
             if layer.widths is not None and len(layer.segments):
@@ -206,6 +209,10 @@ class LiveArtView(QWidget):
             elif len(layer.segments):
                 groups.append((layer.stroke, layer.stroke_width, layer.segments))
         thinnest = min((w for _, w, _ in groups), default=1.0)
+        per_width = 1.0 / max(thinnest, 1e-9)
+        pixel = self.art.getViewBox().viewPixelSize()[0] if canvas_scale else 0.0
+        if canvas_scale and pixel > 0:
+            per_width = 1.0 / (pixel * canvas_scale)  # screen pixels per canvas pixel
         while len(self._styled) < len(groups):
             item = pg.PlotDataItem(connect="pairs", skipFiniteCheck=True)
             item.curve.setSegmentedLineMode("on")
@@ -213,7 +220,7 @@ class LiveArtView(QWidget):
             self._styled.append(item)
         for item, (colour, width, segments) in zip(self._styled, groups, strict=False):
             ends = np.asarray(segments, dtype=np.float64).reshape(-1, 2)
-            item.setPen(pg.mkPen(colour, width=max(1.0, width / max(thinnest, 1e-9))))
+            item.setPen(pg.mkPen(colour, width=max(1.0, width * per_width)))
             item.setData(ends[:, 0], ends[:, 1], connect="pairs", skipFiniteCheck=True)
             item.show()
         for item in self._styled[len(groups) :]:

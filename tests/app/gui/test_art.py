@@ -205,3 +205,40 @@ def test_style_changes_redraw_the_view_without_training(tab, qtbot, tmp_path):
     # The export is the redrawn drawing: three colour layers.
     svg = tab.export(tmp_path / "styled.svg").read_text()
     assert svg.count('inkscape:groupmode="layer"') == 3
+
+
+def test_replay_scrubber_shows_the_recorded_frames(tab, qtbot):
+    small_gng(tab)
+    tab.frames_spin.setValue(10)
+    tab.run_button.click()
+    wait_idle(qtbot, tab)
+    final_edges = tab.result.snapshot.n_edges
+    assert tab.replay_slider.isEnabled() and tab.replay_slider.maximum() == 9
+    assert tab.replay_slider.value() == 9 and tab.replay_label.text() == "frame 10/10"
+    tab.replay_slider.setValue(0)
+    qtbot.waitUntil(tab.settle, timeout=10_000)
+    first = tab.view.edges.xData.size // 2
+    assert 0 < first < final_edges  # the network was still small
+    tab.replay_slider.setValue(9)  # back to the finished drawing
+    assert tab.view.edges.xData.size == 2 * final_edges
+
+
+def test_the_studio_animation_is_the_command_lines(tab, qtbot, tmp_path):
+    preset_file = tmp_path / "small.toml"
+    preset_file.write_text(SMALL_ART)
+    cli_gif = tmp_path / "cli.gif"
+    run_cli("render", "sample:horse", "-p", str(preset_file), "--seed", "5",
+            "-o", str(tmp_path / "cli"), "--animate", str(cli_gif), "--frames", "12",
+            "--fps", "10")  # fmt: skip
+
+    assert tab.presets.open_file(preset_file)
+    tab.seed_spin.setValue(5)
+    tab.frames_spin.setValue(12)
+    tab.fps_spin.setValue(10)
+    qtbot.waitUntil(tab.settle, timeout=20_000)
+    tab.run_default()
+    wait_idle(qtbot, tab)
+    studio_gif = tmp_path / "studio.gif"
+    assert tab.export_animation(studio_gif)
+    qtbot.waitUntil(lambda: not tab.animator.running, timeout=60_000)
+    assert studio_gif.read_bytes() == cli_gif.read_bytes()
