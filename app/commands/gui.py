@@ -24,7 +24,11 @@ def gui(tab: str | None, run_job: bool, screenshot: Path | None) -> None:
     """Open the Gasworks studio: art, words, logos, avatars, maps, memory, landscape and
     tuning tabs.
 
-    Exit codes: 0 done; 1 the job or the screenshot failed; 2 usage error.
+    On Linux with X11, the system libraries Qt's xcb plugin needs are checked first; the
+    missing ones are named with the packages to install (exit 2).
+
+    Exit codes: 0 done; 1 the job or the screenshot failed; 2 usage error, or no window
+    can be opened.
     """
     if screenshot is not None and screenshot.suffix.lower() != ".png":
         click.echo(f"Error: {screenshot}: the screenshot must end in .png", err=True)
@@ -32,6 +36,12 @@ def gui(tab: str | None, run_job: bool, screenshot: Path | None) -> None:
     check_output(screenshot)
     if run_job and tab is None:
         click.echo("Error: --run needs --tab (which tab's job to run)", err=True)
+        sys.exit(2)
+    from app.gui.platform_check import check
+
+    problem = check()
+    if problem is not None:  # before Qt aborts on a missing X11 library or display
+        click.echo(problem, err=True)
         sys.exit(2)
     from app.gui.main import launch
 

@@ -26,8 +26,20 @@ from PySide6.QtCore import (
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.gui import theme
 from engines import registry
 
 ORGANIZATION = "Gasworks"
@@ -58,6 +70,37 @@ def tab_class(key: str) -> tuple[str, str]:
 
 #: Tab key → (module, class), in the window's order: one tab per tab the registry names.
 TABS: dict[str, tuple[str, str]] = {key: tab_class(key) for key in registry.tabs()}
+#: Libraries named in Help → About, beside Gasworks itself (distribution names).
+LIBRARIES = ("PySide6", "pyqtgraph", "numpy", "numba", "scikit-image", "Pillow", "pydantic",
+             "scipy", "matplotlib", "torch", "optuna", "click")  # fmt: skip
+
+
+def versions() -> dict[str, str]:
+    """Gasworks' version and its libraries' ("not installed" for a missing one)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("gasworks", *LIBRARIES):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+class TabPage(QWidget):
+    """A page of the window: the tab's tool bar (its actions, always in view) over the tab."""
+
+    def __init__(self, key: str, tab: QWidget):
+        super().__init__()
+        self.key, self.tab = key, tab
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        tool_bar = getattr(tab, "tool_bar", None)
+        if tool_bar is not None:
+            layout.addWidget(tool_bar)
+        layout.addWidget(tab, 1)
 
 
 class _FirstPaint(QObject):
@@ -91,10 +134,15 @@ class MainWindow(QMainWindow):
         from app.gui.workers import JobRunner
 
         self.setWindowTitle(APPLICATION)
+        theme.install()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.tab_widgets: dict[str, QWidget] = {}
+        self.pages: dict[str, TabPage] = {}
+        self.undo_group = QUndoGroup(self)
+        self._make_menus()
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.ready = False
         self.warmed = False
         self.closed_cleanly: bool | None = None
@@ -144,6 +192,7 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(BUILD_TURN_MS, self._build_next)
                 return
             self._building = None
+            self._tab_built(key)
         else:
             key = self._pending.pop(0)
             module, name = TABS[key]
@@ -155,13 +204,15 @@ class MainWindow(QMainWindow):
                 self._on_load_failed(f"the {key} tab could not be built: {describe_error(exc)}")
             else:
                 self.tab_widgets[key] = tab
-                self.tabs.addTab(tab, tab.title)
+                self.pages[key] = TabPage(key, tab)
+                self.tabs.addTab(self.pages[key], tab.title)
                 if key == self._wanted_tab:
-                    self.tabs.setCurrentWidget(tab)
+                    self.tabs.setCurrentWidget(self.pages[key])
                 if staged:  # its parts in the next turns
                     self._building = (key, tab)
                     QTimer.singleShot(BUILD_TURN_MS, self._build_next)
                     return
+            self._tab_built(key)
         if self._pending:
             QTimer.singleShot(BUILD_TURN_MS, self._build_next)
             return
@@ -173,6 +224,25 @@ class MainWindow(QMainWindow):
         if self._warm_up:
             self.warm.start(warm_up_job)
         self.became_ready.emit()
+
+    def _tab_built(self, key: str) -> None:
+        """A tab is complete: its session restored, its undo stack and actions wired."""
+        from app.gui.workers import describe_error
+
+        tab = self.tab_widgets.get(key)
+        if tab is None or not hasattr(tab, "finish_setup"):
+            return
+        try:
+            tab.finish_setup(key)
+        except Exception as exc:  # shown in the window, never as a terminal traceback
+            self._on_load_failed(f"the {key} tab's session could not be restored: "
+                                 f"{describe_error(exc)}")  # fmt: skip
+        if tab.undo_stack is not None:
+            self.undo_group.addStack(tab.undo_stack)
+        for action in (tab.run_action, tab.pause_action, tab.cancel_action, tab.export_action):
+            action.changed.connect(self._sync_actions)
+        if self.current_tab() is tab:
+            self._on_tab_changed()
 
     def _on_load_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"Error: {message}")
@@ -186,20 +256,222 @@ class MainWindow(QMainWindow):
         self._wanted_tab = key
         tab = self.tab_widgets.get(key)
         if tab is not None:
-            self.tabs.setCurrentWidget(tab)
+            self.tabs.setCurrentWidget(self.pages[key])
         return tab
 
     def current_key(self) -> str | None:
         current = self.tabs.currentWidget()
-        return next((k for k, w in self.tab_widgets.items() if w is current), None)
+        return current.key if isinstance(current, TabPage) else None
+
+    def current_tab(self) -> QWidget | None:
+        """The tab on show (the page's tab, not the page)."""
+        current = self.tabs.currentWidget()
+        return current.tab if isinstance(current, TabPage) else None
 
     def closeEvent(self, event) -> None:
         settings = QSettings()
         settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         if self.current_key():
             settings.setValue(TAB_KEY, self.current_key())
+        for tab in self.tab_widgets.values():
+            if hasattr(tab, "save_session"):
+                tab.save_session()
         self.closed_cleanly = self.shutdown()
         super().closeEvent(event)
+
+    # ------------------------------------------------------------------ menus
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setStatusTip(tip)
+        action.setToolTip(tip or text)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _make_menus(self) -> None:
+        """File, Edit, Run, View, Help; every action works on the tab on show."""
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = self._action(file_menu, "&Open…", self._open, "Ctrl+O",
+                                        "Open a file in the tab on show")  # fmt: skip
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.export_action = self._action(file_menu, "&Export…", lambda: self._route("export"),
+                                          "Ctrl+E", "Export the tab's result")  # fmt: skip
+        self.save_preset_action = self._action(
+            file_menu, "&Save preset…", self._save_preset, "Ctrl+S",
+            "Write the tab's settings to a preset file (.toml)")  # fmt: skip
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", self.close, "Ctrl+Q")
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_group.createUndoAction(self, "Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self.undo_group.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.reset_action = self._action(
+            edit_menu, "Reset &parameters", self._reset, "Ctrl+Shift+R",
+            "Every setting back to the chosen preset's value (one step, undoable)")  # fmt: skip
+
+        run_menu = bar.addMenu("&Run")
+        self.run_action = self._action(run_menu, "Run", lambda: self._route("run"), "Ctrl+R",
+                                       "Run the tab's job")  # fmt: skip
+        self.pause_action = self._action(run_menu, "Pause", lambda: self._route("pause"),
+                                         "Ctrl+P", "Pause or resume the job")  # fmt: skip
+        self.cancel_action = self._action(run_menu, "Cancel", lambda: self._route("cancel"),
+                                          "Esc", "Stop the job")  # fmt: skip
+
+        view_menu = bar.addMenu("&View")
+        self.fit_action = self._action(view_menu, "Zoom to &fit", lambda: self._route_zoom(True),
+                                       "Ctrl+0", "Show every picture and plot whole")  # fmt: skip
+        self.actual_action = self._action(
+            view_menu, "&100 %", lambda: self._route_zoom(False), "Ctrl+1",
+            "Pictures at one image pixel per screen pixel")  # fmt: skip
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for name in theme.THEMES:
+            action = QAction({"system": "Follow the system"}.get(name, name.capitalize()), self)
+            action.setCheckable(True)
+            action.setChecked(name == theme.current())
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[name] = action
+
+        help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts,
+                                             "F1")  # fmt: skip
+        self.about_action = self._action(help_menu, "&About Gasworks", self.show_about)
+        self._sync_actions()
+
+    def set_theme(self, name: str) -> None:
+        theme.apply(name)
+        self.theme_actions[name].setChecked(True)
+
+    def _route(self, name: str) -> None:
+        """Trigger the tab's own ``<name>_action`` (Run, Pause, Cancel, Export…)."""
+        tab = self.current_tab()
+        action = getattr(tab, f"{name}_action", None)
+        if action is not None and action.isEnabled():
+            action.trigger()
+
+    def _route_zoom(self, fit: bool) -> None:
+        tab = self.current_tab()
+        if tab is not None and hasattr(tab, "zoom_to_fit"):
+            tab.zoom_to_fit() if fit else tab.zoom_actual()
+
+    def _open(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and hasattr(tab, "ask_open"):
+            tab.ask_open()
+
+    def _fill_recent(self) -> None:
+        from app.gui.widgets.files import recent_files
+
+        self.recent_menu.clear()
+        tab = self.current_tab()
+        files = [f for f in recent_files() if tab is not None and tab.opens(f)]
+        if not files:
+            self.recent_menu.addAction("(no recent files for this tab)").setEnabled(False)
+        for f in files:
+            self.recent_menu.addAction(f, lambda f=f: self.current_tab().open_file(f))
+
+    def _save_preset(self) -> None:
+        tab = self.current_tab()
+        bar = tab.preset_bar() if tab is not None and hasattr(tab, "preset_bar") else None
+        if bar is not None:
+            bar.save_button.click()
+
+    def _reset(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and hasattr(tab, "reset_parameters"):
+            tab.reset_parameters()
+
+    def _on_tab_changed(self, *_) -> None:
+        tab = self.current_tab()
+        stack = getattr(tab, "undo_stack", None)
+        if stack is not None:
+            self.undo_group.setActiveStack(stack)
+        self._sync_actions()
+
+    def _sync_actions(self) -> None:
+        """The window's actions follow the tab on show: enabled as its own, and off (with
+        the reason as tooltip) where the tab has nothing of the kind."""
+        tab = self.current_tab()
+        for name in ("run", "pause", "cancel", "export"):
+            own = getattr(tab, f"{name}_action", None)
+            mine = getattr(self, f"{name}_action")
+            mine.setEnabled(own is not None and own.isEnabled())
+            if own is not None and name in ("run", "pause"):
+                mine.setText(own.text())
+        can_open = tab is not None and hasattr(tab, "can_open") and tab.can_open()
+        self.open_action.setEnabled(can_open)
+        self.recent_menu.setEnabled(can_open)
+        self.open_action.setToolTip("Open a file in the tab on show" if can_open
+                                    else "This tab reads no file")  # fmt: skip
+        has_presets = tab is not None and hasattr(tab, "preset_bar") and tab.preset_bar()
+        self.save_preset_action.setEnabled(bool(has_presets))
+        self.save_preset_action.setToolTip(
+            "Write the tab's settings to a preset file (.toml)"
+            if has_presets
+            else "This tab has no presets"
+        )
+        self.reset_action.setEnabled(tab is not None and hasattr(tab, "reset_parameters"))
+
+    def shortcut_table(self) -> list[tuple[str, str]]:
+        """(keys, what they do) of every shortcut of the window."""
+        rows = []
+        for menu in self.menuBar().findChildren(QMenu):
+            for action in menu.actions():
+                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                                 for k in action.shortcuts())  # fmt: skip
+                if keys:
+                    rows.append((keys, action.text().replace("&", "")))
+        return rows
+
+    def show_shortcuts(self) -> QDialog:
+        rows = "".join(f"<tr><td><b>{keys}</b></td><td>&nbsp;&nbsp;{what}</td></tr>"
+                       for keys, what in self.shortcut_table())  # fmt: skip
+        return self._dialog("Keyboard shortcuts",
+                            "<p>Every shortcut works on the tab on show.</p>"
+                            f"<table>{rows}</table>")  # fmt: skip
+
+    def show_about(self) -> QDialog:
+        found = versions()
+        rows = "".join(f"<tr><td>{name}</td><td>&nbsp;&nbsp;{v}</td></tr>"
+                       for name, v in found.items() if name != "gasworks")  # fmt: skip
+        return self._dialog(
+            "About Gasworks",
+            f"<h3>Gasworks {found['gasworks']}</h3><p>Neural-network art and the classic "
+            "neural engines: Growing Neural Gas, Self-Organizing Maps, Hopfield networks, "
+            "Levenberg-Marquardt and the explorers.</p>"
+            f"<p>Libraries of its engines and studio:</p><table>{rows}</table>",
+        )
+
+    def _dialog(self, title: str, html: str) -> QDialog:
+        """A small window-modal dialog (it does not block the event loop)."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(title)
+        dialog.setObjectName(title)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(dialog)
+        label = QLabel(html)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.open()
+        return dialog
 
     def shutdown(self) -> bool:
         """Cancel every job and wait for the worker threads (closing while training)."""
@@ -302,7 +574,7 @@ def _screenshot(app, window: MainWindow, tab: str | None, run: bool, path: Path)
     if not wait_until(app, lambda: window.ready, 120.0):
         print("Error: the window's tabs were not built in 120 s", file=sys.stderr)
         return 1
-    page = window.tab_widgets[tab] if tab else window.tabs.currentWidget()
+    page = window.tab_widgets[tab] if tab else window.current_tab()
     if page is not None and hasattr(page, "settle"):
         wait_until(app, page.settle, RUN_TIMEOUT)
     if run and page is not None:
@@ -331,7 +603,13 @@ def _screenshot(app, window: MainWindow, tab: str | None, run: bool, path: Path)
 
 
 def main() -> None:
-    """The ``gasworks-studio`` entry point: open the window."""
+    """The ``gasworks-studio`` entry point: open the window (after the platform check)."""
+    from app.gui.platform_check import check
+
+    problem = check()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        sys.exit(2)
     app = application(sys.argv)
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     sys.exit(launch())

@@ -48,6 +48,13 @@ class ImagePreview(QWidget):
         layout.addWidget(self.picture, 1)
         self._pixmap: QPixmap | None = None
         self.array: np.ndarray | None = None
+        self.actual_size = False
+
+    def set_actual_size(self, actual: bool) -> None:
+        """Show the image at one pixel per screen pixel (its middle, when it is larger than
+        the space), or (False) scaled to fit."""
+        self.actual_size = actual
+        self._rescale()
 
     def set_array(self, array: np.ndarray | None) -> None:
         self.array = array
@@ -66,6 +73,9 @@ class ImagePreview(QWidget):
     def _rescale(self) -> None:
         if self._pixmap is None:
             self.picture.clear()
+            return
+        if self.actual_size:
+            self.picture.setPixmap(self._pixmap)
             return
         size = self.picture.size()
         scaled = self._pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, self._mode)

@@ -1,16 +1,34 @@
-"""The status line of a tab: a progress bar and a message, errors in red."""
+"""The status line of a tab (a progress bar and a message, errors marked), and a label that
+elides what does not fit."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QStyle,
+    QStyleOption,
+    QToolButton,
+    QWidget,
+)
 
-ERROR_STYLE = "QLabel { color: #8a1c12; background: #fbe3df; padding: 4px; border-radius: 3px; }"
-INFO_STYLE = "QLabel { color: #1b1b1f; padding: 4px; }"
+from app.gui.theme import set_tone
+
+#: Width an elided label needs at least, and asks for at most, in pixels.
+ELIDED_MINIMUM, ELIDED_WIDEST = 60, 700
 
 
 class StatusLine(QWidget):
-    """Progress bar, message label and a button that clears the message."""
+    """Progress bar, message label and a button that clears the message.
+
+    The message wraps: a long one takes more lines, never more width. Its colours come from
+    the theme (:func:`app.gui.theme.set_tone`): the palette's text for information, the
+    theme's error tone for errors.
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -25,7 +43,10 @@ class StatusLine(QWidget):
         self.label.setObjectName("message")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setStyleSheet(INFO_STYLE)
+        # Wrapped text: the label asks for no width of its own, so no message widens the tab.
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(120)
+        set_tone(self.label, "info")
         self.clear_button = QToolButton()
         self.clear_button.setText("×")
         self.clear_button.setToolTip("Clear the message")
@@ -40,12 +61,18 @@ class StatusLine(QWidget):
 
     def show_error(self, text: str) -> None:
         self.is_error = True
-        self.label.setStyleSheet(ERROR_STYLE)
+        set_tone(self.label, "error")
+        self.label.setText(text)
+
+    def show_warning(self, text: str) -> None:
+        """A message that asks for attention but is no failure (the job may still run)."""
+        self.is_error = False
+        set_tone(self.label, "warning")
         self.label.setText(text)
 
     def show_info(self, text: str) -> None:
         self.is_error = False
-        self.label.setStyleSheet(INFO_STYLE)
+        set_tone(self.label, "info")
         self.label.setText(text)
 
     def clear(self) -> None:
@@ -58,3 +85,36 @@ class StatusLine(QWidget):
             return
         self.progress.setRange(0, 1000)
         self.progress.setValue(round(min(max(fraction, 0.0), 1.0) * 1000))
+
+
+class ElidedLabel(QLabel):
+    """One line of text cut with "…" where it does not fit; the whole text is its tooltip.
+    It takes the room there is but needs little (:data:`ELIDED_MINIMUM` px), so a long text
+    never widens the window."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setToolTip(text)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), ELIDED_WIDEST), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(ELIDED_MINIMUM, super().minimumSizeHint().height())
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Widget, option, painter, self)
+        rect = self.contentsRect()
+        metrics = self.fontMetrics()
+        shown = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(),
+                                  self.isEnabled(), shown, self.foregroundRole())  # fmt: skip
