@@ -123,11 +123,11 @@ JOBS: tuple[JobKind, ...] = (
     JobKind("train", "network training (Levenberg-Marquardt, first-order methods)", "trainer",
             "engines.trainers.params:TrainerParams", "engines.trainers.recipe:train_recipe",
             "engines.trainers.recipe:TrainResult", "engines.trainers.recipe:export_training",
-            "engines.trainers.recipe:warm_up", command="train"),
+            "engines.trainers.recipe:warm_up", command="train", tab="trainers"),
     JobKind("train-compare", "the spirals article's LM-against-Adam comparison", "trainer",
             "engines.trainers.params:TrainerParams", "engines.trainers.recipe:compare_recipe",
             "engines.trainers.recipe:Comparison", "engines.trainers.recipe:export_comparison",
-            "engines.trainers.recipe:warm_up", command="train"),
+            "engines.trainers.recipe:warm_up", command="train", tab="trainers"),
 )  # fmt: skip
 
 _BY_NAME = {job.name: job for job in JOBS}
