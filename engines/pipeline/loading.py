@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -16,6 +18,7 @@ from engines.options import no_such
 #: Largest image accepted, in pixels; a header claiming more is refused before decoding.
 MAX_PIXELS = 100_000_000
 SAMPLE_PREFIX = "sample:"
+T = TypeVar("T")
 
 #: scikit-image's images that ship inside the package (nothing is downloaded).
 SKIMAGE_SAMPLES = (
@@ -129,6 +132,18 @@ def load_image(source: str | Path | ImageBytes, *, max_pixels: int = MAX_PIXELS)
     """
     if is_sample(source):
         return load_sample(str(source)[len(SAMPLE_PREFIX) :])
+    return decode_image(source, _pil_to_float, max_pixels=max_pixels)
+
+
+def decode_image(
+    source: str | Path | ImageBytes,
+    convert: Callable[[Image.Image], T],
+    *,
+    max_pixels: int = MAX_PIXELS,
+) -> T:
+    """The first frame of an image file (or its bytes), checked and decoded with its EXIF
+    orientation applied, handed to ``convert`` (:func:`load_image` makes floats of it; the
+    word counter reads a large page strip by strip). Errors are :func:`load_image`'s."""
     if isinstance(source, ImageBytes):
         path, size, content = source.name, len(source.data), io.BytesIO(source.data)
     else:
@@ -152,8 +167,8 @@ def load_image(source: str | Path | ImageBytes, *, max_pixels: int = MAX_PIXELS)
                     raise InputError(path, f"the image has no pixels ({width}x{height})")
                 img.seek(0)
                 img.load()
-                img = ImageOps.exif_transpose(img) or img
-                return _pil_to_float(img)
+                ImageOps.exif_transpose(img, in_place=True)  # no copy of a large image
+                return convert(img)
     except InputError:
         raise
     except UnidentifiedImageError:
@@ -163,6 +178,20 @@ def load_image(source: str | Path | ImageBytes, *, max_pixels: int = MAX_PIXELS)
         raise InputError(path, _over_limit(width, height, max_pixels)) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise InputError(path, f"the image data is damaged or truncated ({exc})") from None
+
+
+def image_size(source: str | Path) -> tuple[int, int] | None:
+    """(width, height) a file's header claims, read without decoding; None for a sample, a
+    missing file or anything Pillow cannot open (:func:`load_image` then says why)."""
+    if is_sample(source):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(source) as img:
+                return img.size
+    except Exception:  # whatever it is, load_image names the problem
+        return None
 
 
 def _over_limit(width: int, height: int, max_pixels: int) -> str:

@@ -32,7 +32,14 @@ def to_grey(image: np.ndarray) -> np.ndarray:
 
 
 def crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """Cut ``image[y0:y1, x0:x1]``; the box must lie inside the image.
+    """Cut ``image[y0:y1, x0:x1]``; the box must lie inside the image (:func:`check_crop`)."""
+    check_crop(box, image.shape[:2])
+    y0, y1, x0, x1 = box
+    return image[y0:y1, x0:x1]
+
+
+def check_crop(box: tuple[int, int, int, int], shape: tuple[int, int]) -> None:
+    """Refuse a crop box ``(y0, y1, x0, x1)`` reaching past an image of ``shape`` (M, N).
 
     Raises
     ------
@@ -43,7 +50,7 @@ def crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     from engines.errors import ParameterError
 
     y0, y1, x0, x1 = box
-    h, w = image.shape[:2]
+    h, w = shape
     if y1 > h or x1 > w:
         asked = f"crop {y0}:{y1},{x0}:{x1} does not fit the {w}x{h} image"
         if y0 >= h or x0 >= w:
@@ -51,7 +58,6 @@ def crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
         past = [f"y1 {y1} > height {h}"] * (y1 > h) + [f"x1 {x1} > width {w}"] * (x1 > w)
         inside = f"{y0}:{min(y1, h)},{x0}:{min(x1, w)}"
         raise ParameterError(f"{asked} ({', '.join(past)}); the part inside it is {inside}")
-    return image[y0:y1, x0:x1]
 
 
 def resize_max_side(image: np.ndarray, max_side: int) -> np.ndarray:

@@ -94,17 +94,21 @@ class WordCount:
 
 
 def page_ink(
-    grey: np.ndarray, params: WordParams
+    grey: np.ndarray, params: WordParams, *, measured: float | None = None
 ) -> tuple[np.ndarray, TextScale, WordLayout, np.ndarray, float]:
-    """Threshold at the text's own scale; return (word ink, scale, layout, grey, shrink)."""
-    first = _letters(grey, params, FIRST_PASS_WINDOW)
-    scale = measure_scale(first)
-    shrink = params.target_letter_height / scale.letter_height
+    """Threshold at the text's own scale; return (word ink, scale, layout, grey, shrink).
+
+    ``measured`` is the letter height of ``grey`` when the caller measured it already (a
+    large page, measured at full size strip by strip before it was shrunk): the first,
+    scale-finding pass is then skipped."""
+    if measured is None:
+        measured = measure_scale(_letters(grey, params, FIRST_PASS_WINDOW)).letter_height
+    shrink = params.target_letter_height / measured
     if RESCALE_BAND[0] <= shrink <= RESCALE_BAND[1]:
         shrink = 1.0
     else:  # small print gains resolution in its gaps, large print loses needless pixels
         grey = transform.rescale(grey, shrink, order=1, anti_aliasing=shrink < 1.0)
-    window = _odd(max(7, round(params.window * scale.letter_height * shrink)))
+    window = _odd(max(7, round(params.window * measured * shrink)))
     letters = clean_letters(_letters(grey, params, window))
     scale = measure_scale(letters)
     layout = word_layout(letters, scale.letter_height)
@@ -150,11 +154,19 @@ def count_words(
     WordCount
     """
     from engines.gng import GNGParams, GrowingNeuralGas
+    from engines.words import large
 
     params = params or WordParams()
-    image = source if isinstance(source, np.ndarray) else load_image(source)
-    _, grey = prepare_grey(image, pipeline or PipelineParams())
-    ink, scale, layout, grey, shrink = page_ink(grey, params)
+    pipeline = pipeline or PipelineParams()
+    page = None if isinstance(source, np.ndarray) else large.large_page(source, params, pipeline)
+    if page is not None:  # shrunk strip by strip: the grey the lines below would make
+        grey, reduced, measured = page
+    else:
+        image = source if isinstance(source, np.ndarray) else load_image(source)
+        _, grey = prepare_grey(image, pipeline)
+        reduced, measured = 1.0, None
+    ink, scale, layout, grey, shrink = page_ink(grey, params, measured=measured)
+    shrink *= reduced
     points = binary_to_points(ink)
     if points.shape[0] < 2:
         raise ValueError("no words found: the page has no ink after thresholding")

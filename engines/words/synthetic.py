@@ -7,6 +7,7 @@ light, sensor noise and slight blur.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -102,3 +103,39 @@ def photograph(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     blurred = gaussian(paper, sigma=rng.uniform(0.5, 1.0))
     noisy = blurred * light + rng.normal(0.0, rng.uniform(0.01, 0.04), size=image.shape)
     return np.clip(noisy, 0.0, 1.0)
+
+
+def write_large_page(
+    path: str | Path,
+    seed: int,
+    *,
+    side: int = 9_000,
+    size: int = 160,
+    font: str = "LiberationSerif-Regular.ttf",
+) -> int:
+    """Write a ``side`` x ``side`` page of text (8-bit grey PNG, slightly blurred, like a
+    scan) with a known word count, drawn straight in Pillow so that even an 81-megapixel
+    page costs little memory to make. Returns the number of words on it.
+    """
+    from PIL import Image, ImageDraw, ImageFilter
+
+    from engines.pipeline.text import load_font
+
+    rng = np.random.default_rng(seed)
+    face = load_font(FONT_DIR / font, size)
+    page = Image.new("L", (side, side), 235)
+    draw = ImageDraw.Draw(page)
+    total, y = 0, size
+    while y + 2 * size < side:
+        tokens, _ = random_words(rng, 12)
+        line: list[str] = []
+        for token in tokens:
+            if draw.textlength(" ".join([*line, token]), font=face) > side - 2 * size:
+                break
+            line.append(token)
+        if line:
+            draw.text((size, y), " ".join(line), font=face, fill=30)
+            total += sum(1 + token.count("-") for token in line)
+        y += round(1.6 * size)
+    page.filter(ImageFilter.GaussianBlur(size / 100)).save(path, compress_level=1)
+    return total
