@@ -191,6 +191,9 @@ CASES = [
     Case("gui screenshot", ("gui", "--screenshot", "ro/s.png"), 2, RO_FILE),
     Case("landscape", ("landscape", "--frames", "2", "--grid", "16", "-o", "ro/q.gif"), 2,
          RO_FILE),
+    Case("train plot", ("train", "xor", "-o", "ro/t.png"), 2, RO_FILE),
+    Case("train --save", ("train", "xor", "--save", "ro/net.pt"), 2, RO_FILE),
+    Case("tune plot", ("tune", "digits", "-o", "ro/t.png"), 2, RO_FILE),
     # 7. A file where a folder must be, on the path or as the folder itself.
     Case("render -o afile/sub", ("render", "img.png", "-o", "afile/sub", *FAST), 2, ON_PATH),
     Case("render -o afile", ("render", "img.png", "-o", "afile", *FAST), 2, "is a file"),
@@ -210,6 +213,9 @@ CASES = [
     Case("store afile/x", ("hopfield", "store", "afile/n.npz", "--stdin"), 2, ON_PATH, "pw\n"),
     Case("gui afile/x", ("gui", "--screenshot", "afile/s.png"), 2, ON_PATH),
     Case("landscape afile/x", ("landscape", "-o", "afile/q.gif"), 2, ON_PATH),
+    Case("train afile/x", ("train", "xor", "-o", "afile/t.json"), 2, ON_PATH),
+    Case("train --save afile/x", ("train", "xor", "--save", "afile/net.pt"), 2, ON_PATH),
+    Case("tune afile/x", ("tune", "digits", "-o", "afile/t.json"), 2, ON_PATH),
     # ... and a folder where a file must be.
     Case("logo -o folder", ("logo", "Hi", "-o", "folder"), 2, "is a folder"),
     Case("avatar -o folder", ("avatar", "ann", "-o", "folder"), 2, "is a folder"),
