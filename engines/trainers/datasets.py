@@ -234,9 +234,13 @@ def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
 
 
 def rmsle(expected: np.ndarray, predicted: np.ndarray) -> float:
-    """The Boston tutorial's RMSLE (its ``log1p(x + 1)`` kept as written)."""
-    log_expected = np.log1p(np.asarray(expected, dtype=np.float64) + 1)
-    log_predicted = np.log1p(np.asarray(predicted, dtype=np.float64) + 1)
+    """The Boston tutorial's RMSLE (its ``log1p(x + 1)`` kept as written); NaN when a value
+    is at most −2, where the logarithm has no value."""
+    expected = np.asarray(expected, dtype=np.float64)
+    predicted = np.asarray(predicted, dtype=np.float64)
+    if min(expected.min(initial=np.inf), predicted.min(initial=np.inf)) <= -2:
+        return math.nan
+    log_expected, log_predicted = np.log1p(expected + 1), np.log1p(predicted + 1)
     return float(np.sqrt(np.mean(np.square(log_expected - log_predicted))))
 
 

@@ -275,6 +275,10 @@ class Trainer:
             self._ct = torch.as_tensor(self.data.target_train, dtype=torch.long)
             self._cv = torch.as_tensor(self.data.target_val, dtype=torch.long)
         self.generator = torch.Generator().manual_seed(self.seed)
+        # Rows per forward pass when measuring: the activations of a pass stay within
+        # chunk_mb (the same bound as a chunk of Jacobian rows).
+        width = sum(self.spec.sizes[1:]) * 3 * self._xt.element_size()
+        self._rows = max(1, params.chunk_mb * 2**20 // width)
         self.optimizer = self._optimizer()
         self.scheduler = self._scheduler()
         self._closure = None
@@ -284,7 +288,7 @@ class Trainer:
                 self.loss, self.spec.output, out, y, squared=squared
             )
             self._closure = SampleResiduals(self.network, self._xt, self._yt, residual,
-                                            mode=params.jacobian)  # fmt: skip
+                                            mode=params.jacobian, max_rows=self._rows)  # fmt: skip
         self.iteration = 0
         self.stop_code = ""
         self.seconds = 0.0
@@ -339,19 +343,33 @@ class Trainer:
         return self.network.predict(torch.as_tensor(x, dtype=dtype)).double().numpy()
 
     @torch.no_grad()
+    def _pass(self, x: torch.Tensor, y: torch.Tensor, *, outputs: bool):
+        """(loss, outputs (N, K) or classes (N,)) over row chunks of at most ``_rows``."""
+        net, loss, output, rows = self.network, self.loss, self.spec.output, self._rows
+        if x.shape[0] <= rows:
+            value, out = losses.loss_and_outputs(loss, output, net(x), y)
+            return float(value), out if outputs else _torch_classes(out)
+        total, weight, parts = 0.0, 0, []
+        for s in range(0, x.shape[0], rows):
+            yc = y[s : s + rows]
+            value, out = losses.loss_and_outputs(loss, output, net(x[s : s + rows]), yc)
+            size = losses.reduction_size(loss, output, yc)
+            total, weight = total + float(value) * size, weight + size
+            parts.append(out if outputs else _torch_classes(out))
+        return (total if loss == "sse" else total / weight), torch.cat(parts)
+
     def evaluate(self, *, full: bool = True) -> dict[str, float]:
         """The current weights' losses and validation metric (``full``: the training
         accuracy and the regression figures besides)."""
-        net, loss, output = self.network, self.loss, self.spec.output
-        train_loss, out_t = losses.loss_and_outputs(loss, output, net(self._xt), self._yt)
-        val_loss, out_v = losses.loss_and_outputs(loss, output, net(self._xv), self._yv)
-        figures = {"train_loss": float(train_loss), "val_loss": float(val_loss)}
         data = self.data
-        if data.is_classification:
-            figures["val_accuracy"] = float((_torch_classes(out_v) == self._cv).double().mean())
+        classes = data.is_classification
+        train_loss, out_t = self._pass(self._xt, self._yt, outputs=False)
+        val_loss, out_v = self._pass(self._xv, self._yv, outputs=not classes)
+        figures = {"train_loss": train_loss, "val_loss": val_loss}
+        if classes:
+            figures["val_accuracy"] = float((out_v == self._cv).double().mean())
             if full:
-                hits = _torch_classes(out_t) == self._ct
-                figures["train_accuracy"] = float(hits.double().mean())
+                figures["train_accuracy"] = float((out_t == self._ct).double().mean())
             return figures
         predicted = data.inverse_target(out_v.double().numpy())
         expected = data.target_val

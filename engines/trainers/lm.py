@@ -48,7 +48,7 @@ from torch.func import functional_call, jacfwd, jacrev, vmap
 RULES = ("trainlm", "neupy")
 DAMPINGS = ("levenberg", "marquardt")
 #: Default memory for one chunk of Jacobian rows.
-CHUNK_BYTES = 64 * 2**20
+CHUNK_BYTES = 32 * 2**20
 #: Smallest diagonal entry of Marquardt's D (a parameter no residual depends on).
 MIN_DIAGONAL = 1e-12
 TIMING_KEYS = ("jacobian", "normal", "solve", "evaluate")
@@ -73,6 +73,9 @@ class SampleResiduals:
     mode : {'rev', 'fwd'}
         Reverse mode suits few residuals per row (the usual case), forward mode few
         parameters.
+    max_rows : int, optional
+        Rows per forward pass when the closure is called (bounds the activations' memory);
+        all at once by default.
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class SampleResiduals:
         residual: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
         *,
         mode: str = "rev",
+        max_rows: int | None = None,
     ):
         if mode not in ("rev", "fwd"):
             raise ValueError(f"mode must be 'rev' or 'fwd', got {mode!r}")
@@ -91,9 +95,15 @@ class SampleResiduals:
         self.model, self.x, self.y, self.residual, self.mode = model, x, y, residual, mode
         self._names = {id(p): name for name, p in model.named_parameters()}
         self._per_row: int | None = None
+        self.max_rows = max_rows
 
     def __call__(self) -> torch.Tensor:
-        return self.residual(self.model(self.x), self.y).reshape(-1)
+        n, rows = self.x.shape[0], self.max_rows
+        if rows is None or rows >= n:
+            return self.residual(self.model(self.x), self.y).reshape(-1)
+        parts = [self.residual(self.model(self.x[s : s + rows]), self.y[s : s + rows])
+                 for s in range(0, n, rows)]  # fmt: skip
+        return torch.cat([p.reshape(-1) for p in parts])
 
     def per_row(self) -> int:
         """Residuals each row gives."""
@@ -308,8 +318,15 @@ class LevenbergMarquardt(torch.optim.Optimizer):
             if "A" in eq:
                 a = eq["A"]
                 d = a.diagonal().clamp_min(MIN_DIAGONAL) if marquardt else None
-                damped = a.clone()
-                damped.diagonal().add_(mu * d if d is not None else mu)
+                if "work" not in eq:  # one P × P buffer for every trial of the iteration
+                    eq["work"] = torch.empty_like(a)
+                work = eq["work"]
+
+                def damped() -> torch.Tensor:
+                    work.copy_(a)
+                    work.diagonal().add_(mu * d if d is not None else mu)
+                    return work
+
                 return self._cholesky_or_lstsq(damped, -eq["g"])
             j, r = eq["J"], eq["r"]
             if marquardt:
@@ -318,21 +335,39 @@ class LevenbergMarquardt(torch.optim.Optimizer):
                 js = j * scale
             else:
                 scale, js = None, j
-            k = js @ js.T
-            k.diagonal().add_(mu)
-            z = self._cholesky_or_lstsq(k, r)
+            kernel = js @ js.T
+
+            def damped() -> torch.Tensor:
+                k = kernel.clone()
+                k.diagonal().add_(mu)
+                return k
+
+            z = self._cholesky_or_lstsq(damped, r)
             step = -(js.T @ z)
             return step * scale if scale is not None else step
         finally:
             state["timings"]["solve"] += time.perf_counter() - t0
 
-    def _cholesky_or_lstsq(self, matrix: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
-        factor, info = torch.linalg.cholesky_ex(matrix)
-        if int(info) == 0:
-            x = torch.cholesky_solve(rhs.unsqueeze(1), factor).squeeze(1)
+    def _cholesky_or_lstsq(self, damped: Callable[[], torch.Tensor],
+                           rhs: torch.Tensor) -> torch.Tensor:  # fmt: skip
+        """Solve ``damped() x = rhs`` by Cholesky, factoring the matrix in place (LAPACK
+        through scipy: no second P × P copy); if that fails, by least squares on a fresh
+        ``damped()``."""
+        from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+        matrix = damped()
+        # The matrix is symmetric: its transpose is the same matrix in Fortran order, which
+        # LAPACK factors where it lies.
+        values = matrix.numpy().T
+        try:
+            factor = cho_factor(values, lower=True, overwrite_a=True, check_finite=False)
+            x = torch.from_numpy(cho_solve(factor, rhs.numpy(), check_finite=False))
             if bool(torch.isfinite(x).all()):
                 return x
+        except (LinAlgError, ValueError):
+            pass
         self._state["fallbacks"] += 1
+        matrix = damped()
         return torch.linalg.lstsq(matrix, rhs.unsqueeze(1), driver="gelsd").solution.squeeze(1)
 
     # ------------------------------------------------------------------ parameters

@@ -88,6 +88,16 @@ def loss_and_outputs(
     return ((e * e).sum() if loss == "sse" else (e * e).mean()), out
 
 
+def reduction_size(loss: str, output: str, y: torch.Tensor) -> int:
+    """How many terms a loss averages over for targets ``y``: 1 for the sum (sse), the rows
+    for softmax cross-entropy, the elements otherwise (to combine the loss of chunks)."""
+    if loss == "sse":
+        return 1
+    if loss == "cross_entropy" and output == "softmax":
+        return int(y.shape[0])
+    return int(y.numel())
+
+
 def loss_from_residuals(loss: str, output: str, r: torch.Tensor, n_rows: int) -> float:
     """The loss from a flat residual vector made by :func:`residuals` (not squared)."""
     total = float(r.double().square().sum())

@@ -130,7 +130,11 @@ class TrainerParams(BaseModel):
         "rev", description="LM: per-sample Jacobian by reverse (jacrev) or forward (jacfwd) mode"
     )
     chunk_mb: int = Field(
-        64, ge=1, le=65_536, description="LM: memory for one chunk of Jacobian rows, in MiB"
+        32,
+        ge=1,
+        le=65_536,
+        description="LM: memory for one chunk of Jacobian rows (and for the activations of one "
+        "forward pass), in MiB; a chunk's work takes about three times as much",
     )
     # ---------------------------------------------------------------- first-order methods
     learning_rate: float = Field(1e-3, gt=0.0, le=100.0, description="first-order: step size")

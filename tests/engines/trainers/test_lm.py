@@ -229,7 +229,7 @@ def test_a_failed_cholesky_falls_back_to_least_squares():
     opt = LevenbergMarquardt([torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))])
     indefinite = torch.tensor([[1.0, 2.0], [2.0, 1.0]], dtype=torch.float64)
     rhs = torch.tensor([1.0, 0.0], dtype=torch.float64)
-    x = opt._cholesky_or_lstsq(indefinite, rhs)
+    x = opt._cholesky_or_lstsq(indefinite.clone, rhs)
     np.testing.assert_allclose(indefinite.numpy() @ x.numpy(), rhs.numpy(), atol=1e-12)
     assert opt.state[opt.param_groups[0]["params"][0]]["fallbacks"] == 1
 
