@@ -81,9 +81,8 @@ def auto_ink(blurred: np.ndarray) -> AutoInk:
     threshold = otsu
     if dark_share > MAX_INK:
         threshold = float(np.quantile(blurred, MAX_INK))
-    elif dark_share < MIN_INK:
+        if not (blurred < threshold).any():  # the quantile fell on a shared darkest value
+            threshold = float(blurred[blurred > threshold].min())
+    elif dark_share < MIN_INK:  # (a flat image has no dark side: it stays without ink)
         threshold = float(np.quantile(blurred, MIN_INK))
-    if not (blurred < threshold).any():  # the quantile fell on the darkest value, shared
-        above = blurred[blurred > threshold]
-        threshold = float(above.min()) if above.size else float(np.nextafter(threshold, 2.0))
     return AutoInk(threshold, "dark", "")

@@ -59,3 +59,9 @@ def test_a_dark_frame_around_a_page_keeps_dark_ink():
     image[:, :6] = image[:, -6:] = image[:6] = image[-6:] = 0.0  # dark scanner margins
     image[40:45, 20:80] = 0.0  # a line of text
     assert auto_ink(image).ink == "dark"
+
+
+def test_a_blank_image_still_has_no_ink():
+    blank = np.ones((20, 20))
+    chosen = auto_ink(blank)
+    assert chosen.ink == "dark" and not (blank < chosen.threshold).any()
