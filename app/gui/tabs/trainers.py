@@ -79,6 +79,10 @@ PAGES = (
 )  # fmt: skip
 #: Cells per side of the live decision boundary (the final one uses the engine's default).
 LIVE_RESOLUTION = 80
+#: Redraws per second of the curves while a job runs, and the width of the plots' left axes
+#: in pixels (fixed, so new tick labels never re-lay out the plots).
+CURVE_RATE = 5.0
+AXIS_WIDTH = 48
 #: Runs of one lane whose training loss is drawn at the end (the first one in bold).
 MAX_DRAWN_RUNS = 20
 #: One colour per lane (matplotlib's tab10, as the exported figures).
@@ -299,6 +303,7 @@ class LanePanel:
             text.hide()
         self.kind = ""
         self.points_shown = False
+        self.plot.enableAutoRange()
         self.plot.invertY(False)
         self.plot.getAxis("bottom").setTicks(None)
         self.plot.getAxis("left").setTicks(None)
@@ -341,6 +346,7 @@ class LanePanel:
         if self.kind != "boundary":
             self.kind = "boundary"
             self.plot.autoRange(padding=0)
+            self.plot.disableAutoRange()  # the next images cover the same rectangle
         self.updates += 1
 
     def show_confusion(self, report) -> None:
@@ -427,14 +433,18 @@ class Lane:
             item.setVisible(shown)
 
     def show_frame(self, frame: TrainFrame) -> None:
+        """A live frame: its boundary (the tab redraws the curves, less often)."""
         self.snapshot = frame.snapshot
-        self._curves(frame.snapshot)
         self.panel.show_points(frame.data)
         if frame.grid is not None:
             self.panel.show_grid(frame.grid)
         self.frames += 1
 
-    def _curves(self, s, *, bold: bool = True) -> None:
+    def show_curves(self) -> None:
+        if self.snapshot is not None:
+            self._curves(self.snapshot)
+
+    def _curves(self, s) -> None:
         x = np.arange(1, s.iteration + 1, dtype=np.float64)
         self.train.setData(x, positive(s.error_history))
         self.val.setData(x, positive(s.val_loss_history))
@@ -530,8 +540,8 @@ class TrainView(QWidget):
             plot.hideButtons()
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
-            plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setLabel("bottom", "iteration / epoch")
+            plot.getAxis("left").setWidth(AXIS_WIDTH)
         self.legend = self.loss_plot.addLegend(offset=(-10, 10))
         layout.addWidget(self.curves, 5)
         self.panels = pg.GraphicsLayoutWidget()
@@ -542,6 +552,7 @@ class TrainView(QWidget):
 
     def new_panel(self) -> pg.PlotItem:
         plot = pg.PlotItem()
+        plot.getAxis("left").setWidth(AXIS_WIDTH)
         self._panel_plots.append(plot)
         return plot
 
@@ -584,14 +595,12 @@ class TrainersTab(JobTab):
         self.threads = TorchThreads()
         self._errors: dict[str, str] = {}
         self.text_clock = Control(TEXT_RATE)
+        self.curve_clock = Control(CURVE_RATE)
         self.runner.result.connect(self._on_main_result)
         self.runner.state_changed.connect(lambda _: self._sync_state())
         self.pump = FramePump(self.runner, self._apply_compare_frame)
         # Pause acts on the lanes' runners too (the base's pause acts on self.runner).
-        pause = getattr(self, "pause_action", None)
-        (pause.triggered if pause is not None else self.pause_button.clicked).connect(
-            self._toggle_lanes
-        )
+        self.pause_action.triggered.connect(self._toggle_lanes)
         self.setAcceptDrops(True)
         self.build_in_steps(self._build(), staged)
 
@@ -805,8 +814,9 @@ class TrainersTab(JobTab):
             lane = Lane(key, colour, self.view)
             if own_runner:
                 lane.runner = JobRunner(self)
-                lane.pump = FramePump(lane.runner, lane.show_frame)
-                lane.pump.timer.timeout.connect(self._show_progress)
+                lane.pump = FramePump(
+                    lane.runner, lambda frame, lane=lane: self._apply_frame(lane, frame)
+                )
                 lane.runner.result.connect(self._on_lane_result)
                 lane.runner.failed.connect(lambda message, k=key: self._lane_failed(k, message))
                 lane.runner.stopped.connect(self._on_lane_stopped)
@@ -945,7 +955,16 @@ class TrainersTab(JobTab):
     def _apply_compare_frame(self, frame: TrainFrame) -> None:
         lane = self.lanes.get(frame.snapshot.label)
         if lane is not None:
-            lane.show_frame(frame)
+            self._apply_frame(lane, frame)
+
+    def _apply_frame(self, lane: Lane, frame: TrainFrame) -> None:
+        """A lane's frame: its boundary now; every lane's curves at :data:`CURVE_RATE`, all
+        at once (each redraw rescales three plots and their axes, which costs the GUI
+        thread far more than the image)."""
+        lane.show_frame(frame)
+        if self.curve_clock.due():
+            for each in self.active:
+                each.show_curves()
         self._show_progress()
 
     def _show_progress(self, *, force: bool = False) -> None:
