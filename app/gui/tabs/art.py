@@ -10,6 +10,7 @@ exports as PNG, SVG, or plotter-ready SVG on a page in millimetres.
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,10 @@ STYLE_FIELDS = ("stroke", "smoothing", "max_jump", "line_width", "line_color", "
                 "margin")  # fmt: skip
 #: Wait after the last style change before the drawing is redrawn (in a worker).
 RESTYLE_DELAY_MS = 150
+#: Live art: a change to the pipeline, the engine's parameters, the seed or the epochs runs
+#: the recipe again at once when its training presents at most this many signals (the
+#: astronaut recipe presents 238,620: about 0.2 s of training).
+LIVE_SIGNALS = 600_000
 
 
 def accepts_preset(table: dict[str, Any]) -> bool:
@@ -113,13 +118,14 @@ def pipeline_job(control, source: str, preset: Preset):
     return run_input_pipeline(source, preset)
 
 
-def art_job(control, source: str, preset: Preset, pipeline=None, recorder=None):
+def art_job(control, source: str, preset: Preset, pipeline=None, recorder=None, live=False):
     """The art recipe of the preset's engine, with live frames framed on the input.
 
     The pipeline runs first (unless the previews already have it), so every frame knows the
     picture's frame; the recipe then gets it as its ``pipeline`` option. ``recorder`` (an
     :class:`engines.art.animation.SnapshotRecorder`) keeps snapshots for the replay and the
     animation, asking the recipe for the callbacks ``gasworks render --animate`` asks.
+    ``live``: a live re-run, whose frames the view does not show (no drawing is made).
     """
     from engines.render import art_engine, image_bounds, run_input_pipeline
 
@@ -131,6 +137,8 @@ def art_job(control, source: str, preset: Preset, pipeline=None, recorder=None):
     style = preset.style or ArtStyle()
 
     def frame(snapshot) -> ArtFrame:
+        if live:
+            return ArtFrame(snapshot, None, pipeline)
         drawing = art.mesh(snapshot, style, bounds=bounds, name=preset.name, pipeline=pipeline)
         return ArtFrame(snapshot, drawing, pipeline)
 
@@ -153,8 +161,10 @@ def restyled(engine: str, name: str, result, frame: ArtFrame | None, style: ArtS
 
     art = art_engine(engine)
     if result is None:
-        drawing = art.mesh(frame.snapshot, style, bounds=frame.drawing.bounds, name=name,
-                           pipeline=frame.pipeline)  # fmt: skip
+        from engines.render import image_bounds
+
+        drawing = art.mesh(frame.snapshot, style, bounds=image_bounds(frame.pipeline),
+                           name=name, pipeline=frame.pipeline)  # fmt: skip
         return RenderResult(drawing, style, frame.pipeline, frame.snapshot, 0, 0, {})
     if style == result.style:
         return result
@@ -222,6 +232,11 @@ class ArtTab(JobTab):
         self._previews_held = staged
         self._previews_wanted = False
         self.recorder = None  # the run's snapshots, for the replay and the animation
+        self.run_preset = None
+        self.live_run = False
+        self.live_started = 0.0
+        #: Seconds from the change to the new drawing shown, of the last live run.
+        self.live_latency: float | None = None
         self.replayer = JobRunner(self)
         self.replayer.result.connect(self._on_replayed)
         self.replayer.failed.connect(self.show_error)
@@ -340,6 +355,17 @@ class ArtTab(JobTab):
         self.engine_forms["som"].set_values(load_preset("grid").engine_params)
         self.engine_combo.currentIndexChanged.connect(self.engine_stack.setCurrentIndex)
         engine_layout.addWidget(self.engine_stack)
+        self.live_check = QCheckBox("live: run again on each change (fast presets)")
+        self.live_check.setChecked(True)
+        self.live_check.setToolTip(
+            f"After a first run, a change of the pipeline, the engine, the seed or the epochs "
+            f"runs the recipe again at once when it trains on at most {LIVE_SIGNALS:,} signals"
+        )
+        engine_layout.addWidget(self.live_check)
+        for form in (self.pipeline_form, *self.engine_forms.values()):
+            form.changed.connect(self.schedule_live)
+        self.seed_spin.valueChanged.connect(self.schedule_live)
+        self.epochs_spin.valueChanged.connect(self.schedule_live)
         engine_layout.addWidget(self.run_buttons())
         side.addWidget(engine_box)
         yield True
@@ -541,18 +567,60 @@ class ArtTab(JobTab):
             self.status.clear()
 
     # ------------------------------------------------------------------ training
-    def run_default(self) -> None:
-        """Train the engine on the current input with the current settings."""
+    # ------------------------------------------------------------------ live art
+    def live_signals(self, preset: Preset) -> int | None:
+        """Signals the preset's training presents on the current input, when it can be told
+        before running (None: not known, e.g. a network sized by the photo's tone)."""
+        if self.pipeline_result is None or preset.engine != "gng":
+            return None
+        if preset.pipeline.points != "binary":
+            return None
+        points = int(self.pipeline_result.points.shape[0])
+        params = preset.engine_params
+        if preset.epochs:
+            return preset.epochs * points
+        from engines.gng.art import auto_epochs
+
+        epochs = auto_epochs(points, params.max_nodes, params.n_iter_before_neuron_added)
+        return epochs * points
+
+    def schedule_live(self) -> None:
+        """A setting changed: after a first run, run again at once if the preset is fast
+        (a run under way is superseded: its result is dropped)."""
+        if not self.live_check.isChecked() or self.run_preset is None or self._previews_held:
+            return
+        if not (self.export_ready() or self.busy):  # no run yet
+            return
+        preset = self._quiet_preset()
+        if preset is None:
+            return
+        signals = self.live_signals(preset)
+        if signals is not None and signals <= LIVE_SIGNALS:
+            self.run_default(live=True)
+
+    def _quiet_preset(self):
+        try:
+            return self.current_preset()
+        except (GasworksError, ValueError):
+            return None
+
+    def run_default(self, *, live: bool = False) -> None:
+        """Train the engine on the current input with the current settings (``live``: a
+        re-run after a change, which keeps the drawing in view until the new one is
+        ready)."""
         preset = self.checked_preset()
         if preset is None:
             return
+        self.live_run = live
+        self.live_started = time.perf_counter()
         key = (self.source, preset.pipeline, preset.text)
         cached = self.pipeline_result if key == self._pipeline_key else None
         self.result = None
         self.last_frame = None
         self._restyled = None
         self.restyler.cancel()
-        self.view.clear()
+        if not live:
+            self.view.clear()
         style = preset.style or ArtStyle()
         self.view.set_colours(style.line_color, style.background,
                               style.node_color if style.node_size > 0 else None)  # fmt: skip
@@ -563,11 +631,15 @@ class ArtTab(JobTab):
         self.play_button.setText("Play")
         self.replay_slider.setEnabled(False)
         self.play_button.setEnabled(False)
-        self.recorder = SnapshotRecorder(self.frames_spin.value())
-        self.start_job(art_job, self.source, preset, cached, self.recorder)
+        # A live re-run records nothing (the recording costs it time): Run records again.
+        self.recorder = None if live else SnapshotRecorder(self.frames_spin.value())
+        self.start_job(art_job, self.source, preset, cached, self.recorder, live)
         self.status.show_info("Training…")
 
     def _apply_frame(self, frame: ArtFrame) -> None:
+        if self.live_run:  # the previous drawing stays until the new one is done
+            self.last_frame = frame
+            return
         if self.last_frame is None:
             self.view.set_bounds(frame.drawing.data_bounds())
         self.last_frame = frame
@@ -589,6 +661,8 @@ class ArtTab(JobTab):
         self.view.show_errors(result.snapshot.error_history, force=True)
         self.view.set_bounds(result.drawing.data_bounds())
         self.show_styled(result.drawing, result.style)
+        if self.live_run:
+            self.live_latency = time.perf_counter() - self.live_started
         self.status.set_fraction(1.0)
         what = ", ".join(f"{v:,} {k}" for k, v in result.stats.items()
                          if k not in ("error", "epochs") and isinstance(v, int))  # fmt: skip
@@ -621,6 +695,8 @@ class ArtTab(JobTab):
         self.fps_spin.setSuffix(" fps")
         self.gif_button = QPushButton("Animation GIF…")
         self.mp4_button = QPushButton("Animation MP4…")
+        for button in (self.gif_button, self.mp4_button):
+            button.setProperty("export", True)  # in the tab's export menu too
         self.gif_button.clicked.connect(lambda: self._ask_animation("gif"))
         self.mp4_button.clicked.connect(lambda: self._ask_animation("mp4"))
         for widget in (self.frames_spin, self.fps_spin, self.gif_button, self.mp4_button):

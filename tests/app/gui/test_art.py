@@ -242,3 +242,35 @@ def test_the_studio_animation_is_the_command_lines(tab, qtbot, tmp_path):
     assert tab.export_animation(studio_gif)
     qtbot.waitUntil(lambda: not tab.animator.running, timeout=60_000)
     assert studio_gif.read_bytes() == cli_gif.read_bytes()
+
+
+def test_live_art_runs_again_on_a_change_and_drops_superseded_runs(tab, qtbot):
+    small_gng(tab)
+    tab.run_button.click()
+    wait_idle(qtbot, tab)
+    first = tab.result
+    assert tab.live_check.isChecked() and tab.live_signals(tab.current_preset()) <= 600_000
+    started = tab.runner.generation
+    # Three quick changes: each starts a run superseding the last; one result arrives.
+    results = []
+    tab.runner.result.connect(results.append)
+    for value in (40, 45, 50):
+        tab.engine_forms["gng"].set_values({"max_edge_age": value})
+    qtbot.waitUntil(lambda: tab.result is not None and not tab.busy, timeout=20_000)
+    assert tab.runner.generation == started + 3
+    assert len(results) == 1 and tab.result is not first
+    assert tab.run_preset.engine_params.max_edge_age == 50
+    assert tab.live_latency is not None and tab.live_latency > 0
+
+
+def test_live_art_waits_for_a_first_run_and_can_be_turned_off(tab, qtbot):
+    generation = tab.runner.generation
+    tab.engine_forms["gng"].set_values({"max_edge_age": 40})
+    assert tab.runner.generation == generation  # no run yet: nothing starts by itself
+    small_gng(tab)
+    tab.run_button.click()
+    wait_idle(qtbot, tab)
+    tab.live_check.setChecked(False)
+    generation = tab.runner.generation
+    tab.engine_forms["gng"].set_values({"max_edge_age": 45})
+    assert tab.runner.generation == generation
