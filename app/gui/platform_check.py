@@ -41,6 +41,8 @@ LIBRARIES: dict[str, tuple[str, str]] = {
     "libX11-xcb.so.1": ("libx11-xcb1", "libX11-xcb"),
     "libGL.so.1": ("libgl1", "libglvnd-glx"),
     "libEGL.so.1": ("libegl1", "libglvnd-egl"),
+    "libGLX.so.0": ("libglx0", "libglvnd-glx"),
+    "libGLdispatch.so.0": ("libglvnd0", "libglvnd"),
     "libfontconfig.so.1": ("libfontconfig1", "fontconfig"),
     "libfreetype.so.6": ("libfreetype6", "freetype"),
     "libdbus-1.so.3": ("libdbus-1-3", "dbus-libs"),

@@ -9,8 +9,9 @@ scrolling column; beside them, until a job has finished, the tab's :attr:`empty_
 says what to do first.
 
 A tab's exports are its buttons whose text ends with "…" inside a group box titled
-"…export…" (or marked with the property ``export``): each becomes an action "Export …" in
-the export menu, enabled as its button is.
+"…export…", or listed in its ``export_buttons`` dict, or marked with the property
+``export``: each becomes an action "Export …" in the export menu, enabled as its button
+is when the menu opens.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -39,6 +40,22 @@ from engines.errors import GasworksError
 
 #: File dialog filters by suffix.
 FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "json": "JSON (*.json)"}
+#: What to do first, per tab (a tab's own ``empty_hint`` wins), shown until a job finished.
+EMPTY_HINTS = {
+    "art": "Pick a sample, open an image (Ctrl+O) or type text on the left, then Run (Ctrl+R) "
+    "to train the drawing.",
+    "words": "Pick a sample page or open one (Ctrl+O), then Run (Ctrl+R) to count its words.",
+    "logos": "Type the logo's text on the left, then Run (Ctrl+R) to train it.",
+    "avatars": "Type a name: its avatar draws as you type. Run (Ctrl+R) draws a sheet of "
+    "random ones.",
+    "maps": "Pick a data set or load a CSV/NPY file (Ctrl+O), then Run (Ctrl+R) to train the map.",
+    "memory": "Run (Ctrl+R) plays the demo: the digits' recall, then the Monte Carlo. Or store "
+    "a password on the left.",
+    "landscape": "Set the batch sizes on the left, then Run (Ctrl+R) to watch their "
+    "landscapes shake.",
+    "tuning": "Choose the sampler and the trials on the left, then Run (Ctrl+R) to search.",
+    "trainers": "Choose the data set and the trainer on the left, then Run (Ctrl+R) to train.",
+}
 #: The shortcuts the window gives the tab's actions (shown in their tooltips).
 SHORTCUTS = {"run": "Ctrl+R", "pause": "Ctrl+P", "cancel": "Esc", "export": "Ctrl+E"}
 
@@ -70,21 +87,6 @@ class ActionButton(QToolButton):
             self._holder.setVisible(shown)
 
 
-class _EnabledMirror(QObject):
-    """Keeps an action enabled exactly when a button is."""
-
-    def __init__(self, button: QPushButton, action: QAction):
-        super().__init__(action)
-        self.button, self.action = button, action
-        action.setEnabled(button.isEnabled())
-        button.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.EnabledChange:
-            self.action.setEnabled(self.button.isEnabled())
-        return False
-
-
 class JobTab(QWidget):
     """A tab that runs jobs. Subclasses set ``title`` and define ``run_default()``, the job
     the Run action (and ``gasworks gui --run``) starts."""
@@ -94,8 +96,9 @@ class JobTab(QWidget):
     #: no single turn stalls the loop: such a tab takes ``staged=True`` and hands its parts
     #: to :meth:`build_in_steps`; the window then calls :meth:`build_step` until it is done.
     staged = False
-    #: What to do first, shown in the tool bar until a job has finished.
-    empty_hint = "Set the parameters on the left, then Run (Ctrl+R)."
+    #: What to do first, shown in the tool bar until a job has finished (default: the tab's
+    #: line of :data:`EMPTY_HINTS`).
+    empty_hint = ""
     #: Files that File → Open offers (and Open Recent lists), for a tab that opens files:
     #: one that defines ``_ask_open()`` (its dialog) and ``open_file(path)``.
     open_filter = IMAGE_FILTER
@@ -139,7 +142,9 @@ class JobTab(QWidget):
         self.cancel_action.triggered.connect(self.cancel)
         self.export_action.triggered.connect(self.show_export_menu)
         self.export_menu = QMenu("Export", self)
+        self.export_menu.aboutToShow.connect(self._sync_exports)
         self.export_actions: list[QAction] = []
+        self._export_sources: dict[QAction, QPushButton] = {}
 
         self.tool_bar = QToolBar(f"{self.title} actions")
         self.tool_bar.setObjectName("tab_tool_bar")
@@ -156,7 +161,10 @@ class JobTab(QWidget):
         self.tool_bar.addSeparator()
         self.export_button._holder = self.tool_bar.addWidget(self.export_button)
         self.tool_bar.addSeparator()
-        self.hint_label = ElidedLabel(self.empty_hint)
+        hint = self.empty_hint or EMPTY_HINTS.get(
+            self.settings_key, "Set the parameters on the left, then Run (Ctrl+R)."
+        )
+        self.hint_label = ElidedLabel(hint)
         self.hint_label.setObjectName("hint")
         set_tone(self.hint_label, "hint")
         self.tool_bar.addWidget(self.hint_label)
@@ -177,13 +185,15 @@ class JobTab(QWidget):
         """The tab's export buttons as actions of its export menu (see the module)."""
         if self.export_actions:
             return self.export_actions
+        listed = getattr(self, "export_buttons", None)
+        listed = set(listed.values()) if isinstance(listed, dict) else set()
         for button in self.findChildren(QPushButton):
             if not button.text().endswith("…"):
                 continue
             box = button.parent()
             while box is not None and not isinstance(box, QGroupBox):
                 box = box.parent()
-            marked = bool(button.property("export"))
+            marked = bool(button.property("export")) or button in listed
             if not (marked or (box is not None and "export" in box.title().lower())):
                 continue
             text = button.text()
@@ -192,15 +202,22 @@ class JobTab(QWidget):
             action = QAction(text, self)
             action.setToolTip(button.toolTip())
             action.triggered.connect(button.click)
-            _EnabledMirror(button, action)
+            action.setEnabled(button.isEnabled())
+            self._export_sources[action] = button
             self.export_menu.addAction(action)
             self.export_actions.append(action)
         self.export_action.setEnabled(bool(self.export_actions))
         return self.export_actions
 
+    def _sync_exports(self) -> None:
+        """Each export action enabled as its button is (when the menu opens)."""
+        for action, button in self._export_sources.items():
+            action.setEnabled(button.isEnabled())
+
     def show_export_menu(self) -> None:
         """Export…: the one export at once, or the menu of them under the tool bar's button."""
         actions = self.collect_exports()
+        self._sync_exports()
         if len(actions) == 1:
             actions[0].trigger()
             return

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.tabs.base import JobTab
+from app.gui.theme import set_tone
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.live import FramePump
 from app.gui.widgets.panels import side_panel, stats_label, two_columns
@@ -270,7 +271,7 @@ class LandscapeTab(JobTab):
         quake.addWidget(self.form)
         note = QLabel(SURFACE_NOTE)
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        set_tone(note, "muted")
         self.surface_note = note
         quake.addWidget(note)
         self.run_button.setText("Run")

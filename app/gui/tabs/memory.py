@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app.gui.tabs.base import JobTab
+from app.gui.theme import set_tone
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.panels import side_panel
 from app.gui.widgets.params_form import seed_box
@@ -175,6 +177,22 @@ def masked(text: str) -> str:
     return "".join(GONE if c == " " else MASK for c in text)
 
 
+def digits_verdict(recall) -> tuple[str, bool]:
+    """What the digits' recall came to, in words, and whether it recovered 2."""
+    from engines.hopfield import digits
+
+    name = recall.recalled()
+    if name == "2":
+        return "✓ recovered 2 from its top half", True
+    if name is not None:
+        return (f"✗ ended on {name}, not 2: the top half of 2 is as near 1 as 2, so the order "
+                "in which the neurons fire decides (try another seed)"), False  # fmt: skip
+    state = np.asarray(recall.state).ravel()
+    if np.array_equal(state, np.asarray(digits.ONE_TWO_MIXTURE).ravel()):
+        return "✗ a mixture of 1 and 2, the seed's synchronous answer", False
+    return "✗ a spurious state: no stored digit", False
+
+
 # ---------------------------------------------------------------------- the tab
 class MemoryTab(JobTab):
     title = TITLE
@@ -260,9 +278,12 @@ class MemoryTab(JobTab):
         self.digit_updates_spin = int_spin(HopfieldParams, "n_times", DIGIT_UPDATES)
         self.digits_button = QPushButton("Recall the top half of 2")
         self.digits_button.clicked.connect(self.recall_digits)
+        self.digits_verdict = QLabel()
+        self.digits_verdict.setWordWrap(True)
         dg.addRow("seed", self.digit_seed_spin)
         dg.addRow("async updates", self.digit_updates_spin)
         dg.addRow(self.digits_button)
+        dg.addRow(self.digits_verdict)
         side.addWidget(digits_box)
 
         mc_box = QGroupBox("Monte Carlo")
@@ -279,6 +300,35 @@ class MemoryTab(JobTab):
         mc.addRow("seed", self.mc_seed_spin)
         mc.addRow(self.mc_button)
         side.addWidget(mc_box)
+        tips = {
+            self.password_edit: "The password to store: it stays in this field only (never saved, "
+            "logged or exported)",
+            self.noise_spin: "Random rows stored beside the password: more rows crowd the "
+            "memory, so recovery fails more often and the Hinton diagram gets noisier",
+            self.length_spin: "Characters the network holds (8 neurons each); a shorter "
+            "password is padded with spaces",
+            self.store_button: "Store the password among the noise rows (W = XᵀX); the Hinton "
+            "diagram shows W",
+            self.keep_spin: "Characters kept from the start; the rest become spaces the "
+            "network has to fill in",
+            self.break_button: "Keep only the first characters of the password (• kept, · lost)",
+            self.mode_combo: "sync: one step for all neurons; converge: steps until stable; "
+            "async: one neuron at a time, animated, the energy never rising",
+            self.recover_button: "Recall from the broken password and say whether it came back",
+            self.show_check: "Show the recovered text instead of dots",
+            self.digit_updates_spin: "Single-neuron updates of the digits' recall: the state "
+            "picture fills in as they run",
+            self.digits_button: "Recall from the top half of 2, a probe as near 1 as 2: the "
+            "order the neurons fire in decides which digit comes back",
+            self.trials_spin: "Random passwords stored, broken and recovered: more trials, "
+            "steadier bars",
+            self.cut_combo: "How each probe loses characters (from the left or the right)",
+            self.recall_combo: "sync: one step, as in the seed's table; converge: until stable",
+            self.mc_button: "Fail rates of the five cases as the trials run; black marks are "
+            "the seed's table",
+        }
+        for widget, tip in tips.items():
+            widget.setToolTip(tip)
 
         self.run_button.setText("Run the demo")
         self.run_button.setToolTip("The digits' async recall, then the Monte Carlo")
@@ -291,6 +341,9 @@ class MemoryTab(JobTab):
         self.export_mc_button.clicked.connect(lambda: self._ask("montecarlo"))
         self.export_json_button = QPushButton("Monte Carlo JSON…")
         self.export_json_button.clicked.connect(lambda: self._ask("json"))
+        self.export_recall_button.setToolTip("The digits' figure, as gasworks hopfield demo -o")
+        self.export_mc_button.setToolTip("The Monte Carlo chart (gasworks hopfield montecarlo -o)")
+        self.export_json_button.setToolTip("What gasworks hopfield montecarlo --json prints")
         for b in (self.export_recall_button, self.export_mc_button, self.export_json_button):
             ex.addWidget(b)
         side.addWidget(export_box)
@@ -303,6 +356,8 @@ class MemoryTab(JobTab):
         grid = QGridLayout(right)
         grid.setContentsMargins(0, 0, 0, 0)
         self.mc_label = QLabel()
+        self.mc_label.setWordWrap(True)  # a long count wraps; it never widens the window
+        self.mc_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         grid.addWidget(self.mc_label, 3, 0, 1, 2)
         grid.addWidget(self.status, 4, 0, 1, 2)
         grid.setColumnStretch(0, 2)
@@ -417,13 +472,14 @@ class MemoryTab(JobTab):
         self.verdict_label.setText(
             "✓ recovered the password" if found else "✗ not the password (a spurious memory)"
         )
-        self.verdict_label.setStyleSheet(f"color: {'#1e7b34' if found else '#8a1c12'};")
+        set_tone(self.verdict_label, "good" if found else "bad")
 
     # ------------------------------------------------------------------ digits and Monte Carlo
     def recall_digits(self) -> None:
         from engines.hopfield import digits
 
         self.energy_curve.setData([], [])
+        self.digits_verdict.clear()
         self._start_recipe("hopfield-recall", None, digits_params(self.digit_updates_spin.value()),
                            seed=self.digit_seed_spin.value(), frame=recall_frame(digits.SHAPE),
                            then=with_hinton)  # fmt: skip
@@ -445,6 +501,7 @@ class MemoryTab(JobTab):
     def run_default(self) -> None:
         """The demo: the digits' async recall, then the Monte Carlo."""
         self.energy_curve.setData([], [])
+        self.digits_verdict.clear()
         self._reset_bars()
         self.start_job(demo_job, self.digit_seed_spin.value(), self.digit_updates_spin.value(),
                        self.montecarlo_params(), self.mc_seed_spin.value())  # fmt: skip
@@ -521,7 +578,7 @@ class MemoryTab(JobTab):
             self._montecarlo_done(value)
         elif value[0] == "demo":
             self._digits_done(value[1])
-            self._montecarlo_done(value[2])
+            self._montecarlo_done(value[2], demo=True)
         self._set_buttons()
 
     def _digits_done(self, value: Digits) -> None:
@@ -529,18 +586,25 @@ class MemoryTab(JobTab):
         self.digits_result = recall
         self._show_hinton(value.hinton)
         self._show_recall(final_frame(recall))
+        verdict, recovered = digits_verdict(recall)
+        self.digits_verdict.setText(verdict)
+        set_tone(self.digits_verdict, "good" if recovered else "bad")
+        self.state_view.title.setText(f"state: {recall.recalled() or 'no digit'}")
         name = recall.recalled() or "a spurious state"
         self.status.show_info(
-            f"Async recall of the top half of 2 ended on {name} after "
-            f"{recall.iterations} updates (energy {recall.energy:.0f})."
+            f"Async recall of the top half of 2 ended on {name} after {recall.iterations} "
+            f"updates (energy {recall.energy:.0f}): {verdict.lstrip('✓✗ ')}."
         )
 
-    def _montecarlo_done(self, result) -> None:
+    def _montecarlo_done(self, result, *, demo: bool = False) -> None:
         self.mc_result = result
         self._show_bars(result.fails, result.trials)
+        digits = ""
+        if demo and self.digits_verdict.text():
+            digits = f" Digits: {self.digits_verdict.text().lstrip('✓✗ ')}."
         self.status.show_info(
             f"Monte Carlo: {result.trials:,} trials from seed {result.seed}, in "
-            f"{result.seconds:.2f} s."
+            f"{result.seconds:.2f} s.{digits}"
         )
 
     # ------------------------------------------------------------------ export

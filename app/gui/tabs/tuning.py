@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.tabs.base import JobTab
+from app.gui.theme import set_tone
 from app.gui.widgets.panels import side_panel, stats_label, two_columns
 from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.scrub import scrubber
@@ -300,7 +301,7 @@ class TuningTab(JobTab):
         search.addLayout(where)
         self.space_label = QLabel()
         self.space_label.setWordWrap(True)
-        self.space_label.setStyleSheet("color: #444;")
+        set_tone(self.space_label, "muted")
         search.addWidget(self.space_label)
         self.form.changed.connect(self._show_space)
         self.run_button.setText("Search")

@@ -4,8 +4,11 @@ Each field becomes an editor chosen from its annotation: ``bool`` a check box, a
 ``Literal`` a combo box, ``int`` and ``float`` spin boxes bounded by the field's ``ge``/``le``
 (an optional number shows its ``None`` as the spin box's lowest, named value), a tuple of
 ints a line of comma-separated numbers, other text a line edit. The field's description is
-the tooltip. Validation stays with the model: :meth:`ParamsForm.model` raises pydantic's
-error, which the tab shows in its message bar.
+the tooltip; a colour's text has a swatch that opens a colour dialog. Validation stays with
+the model: each change checks the values at once and writes a bad field's message under it
+(before Run), and :meth:`ParamsForm.model` raises pydantic's error, which the tab shows in
+its message bar. Fields that do not apply given the others (:mod:`.applies`) are disabled,
+their tooltip saying why.
 """
 
 from __future__ import annotations
@@ -18,15 +21,23 @@ from typing import Any, Literal
 import annotated_types as at
 from pydantic import BaseModel
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QSizePolicy,
     QSpinBox,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
+
+from app.gui.theme import set_tone
 
 INT_LIMIT = 2**31 - 1
 FLOAT_LIMIT = 1e9
@@ -106,6 +117,36 @@ def label_for(name: str) -> str:
     return name.replace("_", " ")
 
 
+def _is_colour(name: str) -> bool:
+    return name.endswith(("color", "colour")) or name == "background"
+
+
+def _colour_of(value: Any) -> QColor | None:
+    """The colour a style value names (#rgb, #rrggbb or a named colour), or None."""
+    try:
+        from engines.art.style import parse_colour
+
+        text = parse_colour(str(value))
+    except (ValueError, TypeError):
+        return None
+    colour = QColor(text)
+    return colour if colour.isValid() else None
+
+
+def _swatch_icon(value: Any) -> QIcon:
+    """A square of the colour, or a crossed square for none or a bad value."""
+    pixmap = QPixmap(16, 16)
+    colour = _colour_of(value)
+    pixmap.fill(colour if colour is not None else QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#808080"))
+    painter.drawRect(0, 0, 15, 15)
+    if colour is None:
+        painter.drawLine(0, 0, 15, 15)
+    painter.end()
+    return QIcon(pixmap)
+
+
 class ParamsForm(QWidget):
     """Editors for the fields of ``model``.
 
@@ -141,6 +182,12 @@ class ParamsForm(QWidget):
         layout = QFormLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        #: Each field's message under its editor (a bad value, before Run) and its tooltip.
+        self.messages: dict[str, QLabel] = {}
+        self.tooltips: dict[str, str] = {}
+        self.problems: dict[str, str] = {}
+        self.not_applying: dict[str, str] = {}
+        self.swatches: dict[str, QToolButton] = {}
         names = list(fields) if fields is not None else list(model.model_fields)
         for name in names:
             info = model.model_fields[name]
@@ -148,10 +195,90 @@ class ParamsForm(QWidget):
             if editor is None:
                 continue
             editor.setObjectName(name)
-            editor.setToolTip(info.description or "")
-            layout.addRow(label_for(name), editor)
+            self.tooltips[name] = info.description or ""
+            editor.setToolTip(self.tooltips[name])
+            layout.addRow(label_for(name), self._row(name, editor))
             self.editors[name] = editor
+        self.changed.connect(self.refresh)
         self.set_values(model.model_construct())
+
+    def _row(self, name: str, editor: QWidget) -> QWidget:
+        """The editor, a colour swatch beside a colour's text, and its message below."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        if self._kinds[name] == "str" and _is_colour(name):
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(editor, 1)
+            swatch = QToolButton()
+            swatch.setObjectName(f"{name}_swatch")
+            swatch.setToolTip("Choose the colour")
+            swatch.clicked.connect(lambda _=False, n=name: self._pick_colour(n))
+            row.addWidget(swatch)
+            self.swatches[name] = swatch
+            column.addLayout(row)
+        else:
+            column.addWidget(editor)
+        message = QLabel()
+        message.setObjectName(f"{name}_message")
+        message.setWordWrap(True)
+        message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        set_tone(message, "error")
+        message.hide()
+        column.addWidget(message)
+        self.messages[name] = message
+        return box
+
+    # ------------------------------------------------------------------ checks
+    def refresh(self) -> None:
+        """Check the values at once (a bad one gets its message under its editor), disable
+        the fields that do not apply with the reason as tooltip, and paint the swatches."""
+        values = self.values()
+        self.problems = self._problems(values)
+        for name, message in self.messages.items():
+            text = self.problems.get(name, "")
+            if message.text() != text:
+                message.setText(text)
+            message.setVisible(bool(text))
+        from app.gui.widgets.applies import reasons
+
+        self.not_applying = reasons(self.model_type.__name__, values)
+        for name, editor in self.editors.items():
+            why = self.not_applying.get(name)
+            editor.setEnabled(why is None)
+            tip = self.tooltips[name]
+            editor.setToolTip(f"Not used now: {why}.\n{tip}" if why else tip)
+        for name, swatch in self.swatches.items():
+            swatch.setIcon(_swatch_icon(values.get(name)))
+            swatch.setEnabled(name not in self.not_applying)
+
+    def _problems(self, values: dict[str, Any]) -> dict[str, str]:
+        """Field → what is wrong with its value (checks of single fields; rules across
+        fields are the model's, told at Run)."""
+        from pydantic import ValidationError
+
+        try:
+            self.model_type.model_validate(values)
+        except ValidationError as exc:
+            out: dict[str, str] = {}
+            for err in exc.errors():
+                loc = err.get("loc") or ()
+                if loc and loc[0] in self.editors and loc[0] not in out:
+                    out[str(loc[0])] = str(err["msg"]).removeprefix("Value error, ")
+            return out
+        except (TypeError, ValueError):
+            return {}
+        return {}
+
+    def _pick_colour(self, name: str) -> None:
+        from PySide6.QtWidgets import QColorDialog
+
+        current = _colour_of(self.values().get(name)) or QColor("black")
+        chosen = QColorDialog.getColor(current, self, f"{label_for(name)}")
+        if chosen.isValid():
+            self.set_values({name: chosen.name()})
 
     # ------------------------------------------------------------------ building
     def _editor(self, name: str, info) -> QWidget | None:
