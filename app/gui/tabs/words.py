@@ -71,6 +71,7 @@ class WordsTab(JobTab):
         self.counted_source: str | None = None
         self._build()
         self.runner.result.connect(self._on_result)
+        self.runner.failed.connect(lambda _: self.clear_result())
         from app.gui.widgets.live import FramePump
         from app.gui.workers import TEXT_RATE
 
@@ -111,7 +112,6 @@ class WordsTab(JobTab):
         self.params_form = ParamsForm(WordParams)
         params_layout.addWidget(self.params_form)
         self.run_button.setText("Count")
-        self.pause_button.hide()
         params_layout.addWidget(self.run_buttons())
         side.addWidget(params_box)
 
@@ -148,6 +148,8 @@ class WordsTab(JobTab):
 
     # ------------------------------------------------------------------ input and presets
     def set_source(self, source: str) -> None:
+        if source != self.counted_source:
+            self.clear_result()  # the last page's count, overlay and figures are not this one's
         self.source = source
         self.source_label.setText(source)
         self.sample_combo.setCurrentIndex(max(self.sample_combo.findData(source), 0))
@@ -196,10 +198,18 @@ class WordsTab(JobTab):
         return validate_preset(table, origin="the Words tab's settings")
 
     # ------------------------------------------------------------------ counting
+    def clear_result(self) -> None:
+        """No count shown: a new page, a count under way, or one that failed."""
+        self.result = self.overlay = self.counted_source = None
+        self.overlay_view.set_array(None)
+        self.count_label.setText("—")
+        self.details_label.clear()
+
     def run_default(self) -> None:
         preset = self.checked_preset()
         if preset is None:
             return
+        self.clear_result()
         self.start_recipe("words", self.source, preset, frame=progress, then=with_overlay)
         self.status.show_info(f"Counting the words of {self.source}…")
 
