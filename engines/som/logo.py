@@ -330,4 +330,27 @@ def logo_drawing(weights: np.ndarray, style=None, *, box: tuple[float, float] = 
     from engines.art import ArtStyle, grid_drawing
 
     style = style or ArtStyle(line_color=TEXT_COLOUR, background=BACKGROUND, line_width=0.8)
-    return grid_drawing(weights, style, bounds=(0.0, 0.0, box[0], box[1]), name="logo")
+    drawing = grid_drawing(weights, style, bounds=(0.0, 0.0, box[0], box[1]), name="logo")
+    if style.cut_long <= 0:
+        return drawing
+    layer = drawing.layers[0]
+    lines = cut_long_segments(layer.polylines, style.cut_long)
+    return replace(drawing, layers=(replace(layer, polylines=lines), *drawing.layers[1:]))
+
+
+def cut_long_segments(polylines, q: float) -> tuple[np.ndarray, ...]:
+    """``polylines`` split where a segment is longer than ``q`` times the median segment
+    (the long "ladder" links a map stretches across the gaps between letters); pieces of
+    a single point are dropped. ``q <= 0`` keeps every segment."""
+    lines = [np.asarray(line, dtype=np.float64) for line in polylines]
+    lengths = [np.hypot(*np.diff(line, axis=0).T) for line in lines if len(line) > 1]
+    if q <= 0 or not lengths:
+        return tuple(lines)
+    limit = q * float(np.median(np.concatenate(lengths)))
+    out: list[np.ndarray] = []
+    for line in lines:
+        if len(line) < 2:
+            continue
+        cuts = np.flatnonzero(np.hypot(*np.diff(line, axis=0).T) > limit) + 1
+        out += [piece for piece in np.split(line, cuts) if len(piece) > 1]
+    return tuple(out)

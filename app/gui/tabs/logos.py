@@ -46,7 +46,9 @@ MISSING = "train the logo first"
 DEFAULT_PRESET = "logo"
 SOFM_FIELDS = ("features_grid", "step", "learning_radius", "reduce_radius_after", "std",
                "reduce_std_after", "reduce_step_after", "shuffle_data")  # fmt: skip
-STYLE_FIELDS = ("line_width", "line_color", "background", "width", "margin")
+STYLE_FIELDS = ("line_width", "line_color", "background", "cut_long", "width", "margin")
+#: The text the tab starts with on the shipped logo preset (the README's logo).
+DEFAULT_TEXT = "Gasworks"
 FONT_FILTER = "Fonts (*.ttf *.otf);;All files (*)"
 
 
@@ -127,6 +129,12 @@ class LogosTab(JobTab):
         export_box = QGroupBox("Style and export")
         export_layout = QVBoxLayout(export_box)
         self.style_form = ParamsForm(ArtStyle, fields=STYLE_FIELDS)
+        self.style_form.editors["cut_long"].setToolTip(
+            "Cut the long links the map stretches across the gaps between letters: a link "
+            "longer than this many median links is not drawn (0 keeps them all)"
+        )
+        self.style_form.tooltips["cut_long"] = self.style_form.editors["cut_long"].toolTip()
+        self.style_form.changed.connect(self._redraw)
         export_layout.addWidget(self.style_form)
         row, self.png_button, self.svg_button = export_buttons(self._ask_export)
         export_layout.addLayout(row)
@@ -151,6 +159,7 @@ class LogosTab(JobTab):
         key = self.presets.last_key()
         if not (key and self.presets.select(key)):
             self.presets.select(DEFAULT_PRESET)
+            self.text_edit.setText(DEFAULT_TEXT)
 
     # ------------------------------------------------------------------ presets
     def apply_preset(self, preset: Preset) -> None:
@@ -226,11 +235,22 @@ class LogosTab(JobTab):
     def _apply_frame(self, snap) -> None:
         """Draw a map snapshot (:class:`engines.som.SOFMSnapshot`)."""
         self.last_frame = snap
-        self.view.show_polylines(grid_polylines(snap.grid_weights))
+        lines = grid_polylines(snap.grid_weights)
+        cut = self.style_form.values().get("cut_long") or 0.0
+        if cut > 0:
+            from engines.som.logo import cut_long_segments
+
+            lines = cut_long_segments(lines, cut)
+        self.view.show_polylines(lines)
         self.view.show_errors(snap.error_history)
         if self.text_clock.due() or snap.fraction >= 1.0:
             self.stats_label.setText(f"epoch {snap.iteration} of {snap.budget or snap.iteration}")
             self.status.set_fraction(snap.fraction)
+
+    def _redraw(self) -> None:
+        """The style changed: the drawing on show follows (cut links), without training."""
+        if self.last_frame is not None and not self.busy:
+            self._apply_frame(self.last_frame)
 
     def _on_result(self, result) -> None:
         """Show a finished :class:`engines.som.logo.Logo`."""

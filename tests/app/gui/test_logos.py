@@ -29,7 +29,7 @@ def small(tab, epochs=3):
 
 
 def test_logo_trains_and_exports(tab, qtbot, tmp_path):
-    assert tab.text_edit.text() == "NeuPy"  # the logo preset
+    assert tab.text_edit.text() == "Gasworks"  # the README's logo, on the logo preset
     tab.text_edit.setText("Gas")
     small(tab)
     tab.run_button.click()
