@@ -54,6 +54,8 @@ def draw_losses(ax, runs, *, title: str = "", validation: bool = True) -> None:
                     label=f"seed {run.seed}" if len(runs) <= 10 else None)  # fmt: skip
             if validation:
                 ax.plot(steps, _positive(s.val_loss_history), color=colour, lw=0.8, ls="--")
+            if s.stop_code == "validation":  # the weights kept are those of this iteration
+                ax.axvline(s.best_iteration, color=colour, lw=0.8, ls=":")
     ax.set_yscale("log")
     ax.set_xlabel("iteration" if runs and runs[0].snapshot.method == "lm" else "epoch")
     ax.set_ylabel("loss (solid: training, dashed: validation)")
