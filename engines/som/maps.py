@@ -10,6 +10,24 @@ input and, for files, the row and column.
 :func:`map_recipe` loads the data, resolves the view, trains and measures the map;
 :func:`export_map` writes the view (heat map, drawing or mosaic). ``gasworks map`` and the
 studio's Maps tab call both.
+
+Deep features
+-------------
+``map_recipe(..., features=FILE)`` maps features of the data made by a model instead of the
+data's own columns, as the seed maps VGG19's activations of animal pictures:
+
+- ``FILE.pt``, a network saved by ``gasworks train --save``: the activations of its last
+  hidden layer for every row of the data (the rows' columns, as read, are the network's raw
+  inputs; it scales them as in training);
+- ``FILE.npy``, an (N, F) matrix from any model: one row of features per row of the data,
+  in the same order.
+
+The data's labels and images stay (the U-matrix's class markers, the digit mosaic), and the
+digits view frames each unit's image by the expanded U-matrix, dark where neighbouring
+units lie far apart. With the ``cos`` distance (the shipped feature presets', as the seed
+uses for 4,096 activations) every row of features is scaled to unit length, so the
+U-matrix's Euclidean distances between units measure angles. A network or matrix that does
+not fit the data is an InputError saying what does not match.
 """
 
 from __future__ import annotations
@@ -26,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engines.core import Callback, run
-from engines.errors import InputError
+from engines.errors import InputError, short_name
 from engines.options import choices, no_such
 from engines.som.engine import SOFM, SOFMSnapshot
 from engines.som.params import MapSettings, SOFMParams
@@ -54,6 +72,18 @@ SAMPLE_PRESETS = {
     "moons": "map-moons",
     "disc": "map-disc-hex",
 }
+#: The shipped preset for deep features of a sample (else :data:`FEATURES_PRESET`).
+FEATURE_PRESETS = {"digits": "map-digits-features"}
+FEATURES_PRESET = "map-features"
+#: Suffixes of a features file: a saved network, or a feature matrix.
+FEATURE_SUFFIXES = (".pt", ".npy")
+#: A features mosaic: pixels of a cell and width of the U-matrix bands between cells
+#: (before the 2x enlargement of the PNG), the bands' darkest colour (far apart), and the
+#: percentiles of the distances between neighbours that span white to that colour.
+MOSAIC_CELL_PIXELS = 16
+BAND_PIXELS = 3
+BAND_COLOUR = (8, 48, 107)
+BAND_PERCENTILES = (5.0, 95.0)
 
 
 @dataclass(frozen=True)
@@ -75,6 +105,8 @@ class MapData:
     labels: np.ndarray | None
     label_names: tuple[str, ...]
     image_shape: tuple[int, int] | None = None
+    #: Where ``features`` came from when a model made them (:func:`model_features`).
+    features_from: str | None = None
 
 
 def _sample(name: str, seed: int):
@@ -300,11 +332,12 @@ def resolve_view(view: str, data: MapData) -> str:
             "choose two with map.columns, or use view 'umatrix'",
         )
     if view == "digits" and data.image_shape is None:
-        side = math.isqrt(data.features.shape[1])
-        if side * side != data.features.shape[1]:
+        # The images are the rows as read when a model made the features.
+        width = (data.raw if data.features_from else data.features).shape[1]
+        side = math.isqrt(width)
+        if side * side != width:
             raise InputError(
-                data.source,
-                f"view 'digits' needs square images, but rows have {data.features.shape[1]} values",
+                data.source, f"view 'digits' needs square images, but rows have {width} values"
             )
     return view
 
@@ -330,12 +363,16 @@ class MapResult:
     def figures(self) -> dict[str, Any]:
         """What ``gasworks map --json`` reports besides the input and the output."""
         n, d = self.data.features.shape
-        return {
+        out = {
             "view": self.view, "samples": n, "features": d, "units": self.params.n_units,
             "epochs": self.snapshot.iteration, "seconds": round(self.seconds, 3),
             "quantization_error": self.quantization_error,
             "topographic_error": self.topographic_error,
         }  # fmt: skip
+        if self.data.features_from:
+            out["features_from"] = self.data.features_from
+            out["distance"] = self.params.distance
+        return out
 
 
 def train_map(
@@ -377,6 +414,7 @@ def map_recipe(
     epochs: int | None = None,
     view: str | None = None,
     loaded: Callable[[MapData, str], None] | None = None,
+    features: str | Path | None = None,
 ) -> MapResult:
     """Load a data set, train the preset's map on it and measure it: what ``gasworks map``
     and the studio run.
@@ -397,12 +435,16 @@ def map_recipe(
     loaded : callable, optional
         Called with the data and the resolved view once loaded, before training (a live
         view draws the data under the map with it).
+    features : str or Path, optional
+        Map a model's features of the data instead of its columns: a network saved by
+        ``gasworks train --save`` (``.pt``, its last hidden layer) or an (N, F) ``.npy``
+        matrix (see the module docstring and :func:`model_features`).
 
     Raises
     ------
     InputError
         The data cannot be read, the view does not suit it, the map has more units than
-        the data rows.
+        the data rows, the features do not fit the data.
     """
     settings = params.engine_params
     if source is None:
@@ -411,6 +453,8 @@ def map_recipe(
         raise ValueError("a map needs data: a .npy/.csv file or sample:NAME (or a preset input)")
     seed = check_seed(params.seed if seed is None else seed)
     data = load_map_data(str(source), settings.map, seed=seed)
+    if features is not None:
+        data = model_features(data, features, settings)
     chosen = resolve_view(view or settings.map.view, data)
     if loaded is not None:
         loaded(data, chosen)
@@ -473,7 +517,7 @@ def export_map(
         drawing = map_drawing(result, view, style)
         return plots.write_drawing(drawing, path, style, overwrite=overwrite)
     if view == "digits":
-        return plots.write_mosaic(path, digits_mosaic(result), overwrite=overwrite)
+        return plots.write_mosaic(path, mosaic_image(result), overwrite=overwrite)
     expanded = view == "expanded"
     values = u_matrix_of(result.snapshot, expanded=True) if expanded else result.u_matrix
     title = ("Expanded U-matrix" if expanded else "U-matrix") + f" of {result.data.source}"
@@ -581,3 +625,123 @@ def digits_mosaic(result: MapResult, *, cell_pixels: int = 8, gap: int = 1) -> n
         y, x = gap + r * (ch + gap), gap + c * (cw + gap)
         out[y : y + ch, x : x + cw] = ink
     return out
+
+
+# --------------------------------------------------------------------------- deep features
+def _features_file(path: Path) -> Path:
+    if path.suffix.lower() not in FEATURE_SUFFIXES:
+        got = path.suffix or "no suffix"
+        raise InputError(path, "features come from a network saved by gasworks train (.pt) or "
+                               f"a feature matrix (.npy), got {got!r}")  # fmt: skip
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    return path
+
+
+def _network_features(data: MapData, path: Path) -> tuple[np.ndarray, str]:
+    """The last hidden layer's activations of a saved network for every row of ``data``."""
+    from engines.trainers.network import load_network
+
+    saved = load_network(path)
+    spec, trained_on = saved.spec, saved.info.get("dataset")
+    described = f"the network ({spec.describe()}, trained on {trained_on})"
+    if len(spec.sizes) < 3:
+        raise InputError(path, f"{described} has no hidden layer: its features would be the "
+                               "data's own columns; map the data itself")  # fmt: skip
+    width = data.raw.shape[1]
+    if width != spec.n_inputs:
+        hint = ""
+        if data.image_shape is not None:
+            hint = f" ({data.image_shape[0]}x{data.image_shape[1]} images)"
+        raise InputError(path, f"{described} takes {spec.n_inputs} inputs per row, but "
+                               f"{short_name(data.source)} has {width} columns{hint}: train "
+                               "it on this kind of data")  # fmt: skip
+    values = saved.features(data.raw, source=str(path))
+    return values, f"{path.name}: last hidden layer ({spec.sizes[-2]} units) of {described}"
+
+
+def _matrix_features(data: MapData, path: Path) -> tuple[np.ndarray, str]:
+    """An (N, F) matrix of features, one row per row of ``data``."""
+    values, _ = read_npy(path)
+    n = data.raw.shape[0]
+    if values.shape[0] != n:
+        raise InputError(path, f"has {values.shape[0]} rows of features but "
+                               f"{short_name(data.source)} has {n} rows: give one row of "
+                               "features per row of data, in the same order")  # fmt: skip
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise InputError(path, f"holds NaN or infinite values (first at row {row + 1}, column "
+                               f"{col + 1})")  # fmt: skip
+    return values, f"{path.name}: {values.shape[1]} features per row"
+
+
+def model_features(data: MapData, features: str | Path, params: SOFMParams) -> MapData:
+    """``data`` with its ``features`` made by a model (a ``.pt`` network or an ``.npy``
+    matrix, see the module docstring), scaled by ``params.map.scaling`` and, for the ``cos``
+    distance, each row to unit length.
+
+    Raises
+    ------
+    InputError
+        The file is missing or of another kind; the network takes another number of inputs
+        than the data has columns, or has no hidden layer; the matrix has another number of
+        rows, or NaN; a row of features is all zero under the ``cos`` distance.
+    """
+    path = _features_file(Path(features))
+    if path.suffix.lower() == ".pt":
+        values, described = _network_features(data, path)
+    else:
+        values, described = _matrix_features(data, path)
+    values = scale(np.asarray(values, dtype=np.float64), params.map.scaling)
+    if params.distance == "cos":
+        norms = np.linalg.norm(values, axis=1)
+        if not norms.all():
+            row = int(np.flatnonzero(norms == 0)[0])
+            raise InputError(path, f"the features of row {row + 1} are all zero (no unit of "
+                                   "the layer responds to it), so the cos distance cannot place "
+                                   "it; use distance 'euclid'")  # fmt: skip
+        values = values / norms[:, None]
+    if values.shape[1] < 1 or np.ptp(values, axis=0).max() == 0:
+        raise InputError(path, "every row's features are the same: there is nothing to map")
+    return replace(data, features=values, features_from=described)
+
+
+def mosaic_image(result: MapResult) -> np.ndarray:
+    """What the digits view draws: the plain mosaic, or, for a model's features, the mosaic
+    framed by the U-matrix (:func:`features_mosaic`)."""
+    return features_mosaic(result) if result.data.features_from else digits_mosaic(result)
+
+
+def features_mosaic(result: MapResult, *, cell_pixels: int = MOSAIC_CELL_PIXELS,
+                    band: int = BAND_PIXELS) -> np.ndarray:  # fmt: skip
+    """The digit mosaic on the expanded U-matrix, as an (H, W, 3) uint8 RGB image.
+
+    Each unit's cell shows the image nearest to it among those it won (ink dark on white),
+    or, when it won none, the unit's U-matrix value; the bands between cells show the
+    distance between the two units they separate (the crossings, the expanded U-matrix's
+    diagonal cells), from white (near) to :data:`BAND_COLOUR` (far), between the
+    :data:`BAND_PERCENTILES` of those distances.
+    """
+    grey = digits_mosaic(result, cell_pixels=cell_pixels, gap=band)
+    rows, cols = result.params.grid_shape
+    expanded = u_matrix_of(result.snapshot, expanded=True)
+    between = np.ones(expanded.shape, dtype=bool)
+    between[::2, ::2] = False
+    lo, hi = (float(v) for v in np.percentile(expanded[between], BAND_PERCENTILES))
+    level = (expanded - lo) / (hi - lo) if hi > lo else np.zeros_like(expanded)
+    level = np.clip(level, 0.0, 1.0)
+    cell_h = (grey.shape[0] - band) // rows - band
+    cell_w = (grey.shape[1] - band) // cols - band
+    heights = np.where(np.arange(2 * rows - 1) % 2 == 0, cell_h, band)
+    widths = np.where(np.arange(2 * cols - 1) % 2 == 0, cell_w, band)
+    pixels = np.repeat(np.repeat(level, heights, axis=0), widths, axis=1)
+    pixels = np.pad(pixels, band, constant_values=0.0)  # a white frame
+    colour = np.asarray(BAND_COLOUR, dtype=np.float64)
+    out = 255.0 + (colour - 255.0) * pixels[:, :, None]
+    members = np.bincount(result.winners, minlength=rows * cols) > 0
+    for unit in np.flatnonzero(members):
+        r, c = divmod(int(unit), cols)
+        y, x = band + r * (cell_h + band), band + c * (cell_w + band)
+        out[y : y + cell_h, x : x + cell_w] = grey[y : y + cell_h, x : x + cell_w, None]
+    return np.round(out).astype(np.uint8)

@@ -158,12 +158,13 @@ def write_heatmap(path: str | Path, values: np.ndarray, *, overwrite: bool = Tru
 
 
 def mosaic_bytes(image: np.ndarray, fmt: str = "png", *, scale: int = 2) -> bytes:
-    """An 8-bit grey image as PNG (pixels enlarged ``scale`` times) or SVG (embedded)."""
+    """An 8-bit grey (H, W) or RGB (H, W, 3) image as PNG (pixels enlarged ``scale`` times)
+    or SVG (embedded)."""
     img = np.asarray(image, dtype=np.uint8)
     if fmt == "png":
         from engines.atomic import png_bytes
 
-        return png_bytes(np.kron(img, np.ones((scale, scale), dtype=np.uint8)))
+        return png_bytes(img.repeat(scale, axis=0).repeat(scale, axis=1))
     height, width = img.shape
     dpi = 100
     fig = _new_figure(width * scale / dpi, height * scale / dpi)
