@@ -246,11 +246,17 @@ def _parse_columns(text: str | None):
               help="Column of a CSV/NPY holding class labels (-1 = last).")  # fmt: skip
 @click.option("--epochs", type=range_of(Preset, "epochs"), default=None,
               help="Override the preset's epochs.")  # fmt: skip
+@click.option("--features", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="NET.pt|FEATURES.npy",
+              help="Map a model's features of DATA: the last hidden layer of a network saved "
+              "by gasworks train --save, or an .npy matrix with one row per row of DATA "
+              "(default preset: map-digits-features for sample:digits, else "
+              "map-features).")  # fmt: skip
 @seed_option()
 @force_option("Overwrite an existing output.")
 @json_option()
 def map_command(data, preset_name, overrides, output, view, expanded, columns, label_column,
-                epochs, seed, force, as_json):  # fmt: skip
+                epochs, features, seed, force, as_json):  # fmt: skip
     """Train a SOFM on DATA (.npy, .csv or sample:iris|breast_cancer|digits|moons|disc) and
     draw it: U-matrix heat map, expanded U-matrix, the grid over 2-D data, or digit images.
 
@@ -258,9 +264,10 @@ def map_command(data, preset_name, overrides, output, view, expanded, columns, l
     """
     from engines.som import maps
 
-    default = "map-default"
+    default = "map-default" if features is None else maps.FEATURES_PRESET
     if data and data.startswith(maps.SAMPLE_PREFIX):
-        default = maps.SAMPLE_PRESETS.get(data[len(maps.SAMPLE_PREFIX) :], default)
+        presets = maps.SAMPLE_PRESETS if features is None else maps.FEATURE_PRESETS
+        default = presets.get(data[len(maps.SAMPLE_PREFIX) :], default)
     extra = list(overrides)
     if columns is not None:
         extra.append(f"engine_params.map.columns={columns}")
@@ -278,7 +285,7 @@ def map_command(data, preset_name, overrides, output, view, expanded, columns, l
         fail_usage("give DATA (a .npy/.csv file or sample:NAME) or a preset with an input")
     _check_output(output, force)
     try:
-        result = maps.map_recipe(source, preset, seed=seed, epochs=epochs)
+        result = maps.map_recipe(source, preset, seed=seed, epochs=epochs, features=features)
     except ValueError as exc:
         fail_usage(str(exc))
         return
@@ -292,3 +299,5 @@ def map_command(data, preset_name, overrides, output, view, expanded, columns, l
             f"{f['units']} units, {f['epochs']} epochs in {result.seconds:.2f} s; "
             f"QE {f['quantization_error']:.4g}, TE {f['topographic_error']:.3f}"
         )
+        if "features_from" in f:
+            click.echo(f"features: {f['features_from']}; {f['distance']} distance")
