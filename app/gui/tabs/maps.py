@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -49,6 +50,11 @@ TITLE = "Maps"
 MISSING = "train the map first"
 DEFAULT_SAMPLE = "sample:breast_cancer"
 DATA_FILTER = "Feature matrices (*.csv *.npy);;All files (*)"
+FEATURES_FILTER = "A saved network or a feature matrix (*.pt *.npy);;All files (*)"
+NO_FEATURES = "the data's own columns"
+FEATURES_TIP = ("Map a model's features of the data: the last hidden layer of a network "
+                "saved by gasworks train --save (.pt), or an .npy matrix with one row per row "
+                "of the data")  # fmt: skip
 SOFM_FIELDS = ("features_grid", "grid_type", "toroidal", "learning_radius", "reduce_radius_after",
                "std", "reduce_std_after", "step", "reduce_step_after", "distance", "weight_init",
                "training", "shuffle_data")  # fmt: skip
@@ -195,7 +201,7 @@ class MapView(QWidget):
         self.cells.clear()
         self.markers.clear()
         self.plot.invertY(True)
-        self.mosaic.setImage(np.asarray(image).T, levels=(0, 255))
+        self.mosaic.setImage(np.swapaxes(np.asarray(image), 0, 1), levels=(0, 255))
         self.plot.autoRange()
 
 
@@ -206,6 +212,7 @@ class MapsTab(JobTab):
     def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         self.source = DEFAULT_SAMPLE
+        self.features: str | None = None
         self.preset_name = "map"
         self.base_preset: Preset | None = None
         self.result = None
@@ -231,6 +238,21 @@ class MapsTab(JobTab):
         self.open_button = QPushButton("Load CSV/NPY…")
         self.open_button.clicked.connect(self._ask_open)
         self.source_label = source_picker(form, "data", self.sample_combo, self.open_button)
+        features_row = QHBoxLayout()
+        self.features_label = QLabel(NO_FEATURES)
+        self.features_label.setWordWrap(True)
+        self.features_label.setToolTip(FEATURES_TIP)
+        self.features_button = QPushButton("Choose…")
+        self.features_button.setToolTip(FEATURES_TIP)
+        self.features_button.clicked.connect(self._ask_features)
+        self.features_clear = QPushButton("None")
+        self.features_clear.setToolTip("Map the data's own columns")
+        self.features_clear.clicked.connect(lambda: self.set_features(None))
+        self.features_clear.setEnabled(False)
+        features_row.addWidget(self.features_label, 1)
+        features_row.addWidget(self.features_button)
+        features_row.addWidget(self.features_clear)
+        form.addRow("features", features_row)
         self.map_form = ParamsForm(MapSettings, none_text={"label_column": "none"})
         form.addRow(self.map_form)
         side.addWidget(data_box)
@@ -304,6 +326,29 @@ class MapsTab(JobTab):
         if path is not None:
             self.open_file(path)
 
+    def _ask_features(self) -> None:
+        path = ask_open_path(self, "Features of the data: a saved network or a matrix",
+                             FEATURES_FILTER)  # fmt: skip
+        if path is not None:
+            self.set_features(path)
+
+    def set_features(self, path: str | Path | None) -> None:
+        """Map a model's features of the data (``gasworks map --features``): a network saved
+        by ``gasworks train --save`` (.pt) or an .npy matrix; None maps the data's columns.
+        A file chosen brings the features preset of the data (map-digits-features for the
+        digits, else map-features), as the command does."""
+        from engines.som.maps import FEATURE_PRESETS, FEATURES_PRESET
+
+        self.features = None if path is None else str(path)
+        self.features_label.setText(NO_FEATURES if path is None else str(path))
+        self.features_clear.setEnabled(path is not None)
+        if path is None:
+            return
+        sample = self.source.split(":", 1)[1] if self.source.startswith("sample:") else ""
+        source = self.source
+        self.presets.select(FEATURE_PRESETS.get(sample, FEATURES_PRESET))
+        self.set_source(source)
+
     def open_file(self, path: str | Path) -> None:
         """Use a CSV/NPY file with the general map preset's settings."""
         remember_file(path)
@@ -351,7 +396,8 @@ class MapsTab(JobTab):
         self._labels_shown = False
         self.view_name = preset.engine_params.map.view
         live = LiveMap()
-        self.start_recipe("map", self.source, preset, frame=live, loaded=live.loaded)
+        self.start_recipe("map", self.source, preset, frame=live, loaded=live.loaded,
+                          features=self.features)  # fmt: skip
         self.status.show_info(f"Training a map of {self.source}…")
 
     def _apply_frame(self, frame: MapFrame) -> None:
@@ -382,18 +428,19 @@ class MapsTab(JobTab):
             f"{f['epochs']} epochs"
         )
         self.status.set_fraction(1.0)
+        features = f" Features: {f['features_from']}." if "features_from" in f else ""
         self.status.show_info(
             f"Done in {result.seconds:.2f} s: quantization error "
             f"{f['quantization_error']:.4g}, topographic error "
-            f"{f['topographic_error']:.3f} ({result.view} view)."
+            f"{f['topographic_error']:.3f} ({result.view} view).{features}"
         )
 
     def show_result(self) -> None:
         from engines.som.maps import (
             DATA_VIEWS,
             class_markers,
-            digits_mosaic,
             heat_grid_type,
+            mosaic_image,
             u_matrix_of,
         )
 
@@ -405,7 +452,7 @@ class MapsTab(JobTab):
             self.view.show_units(result.snapshot.grid_weights, params.grid_type,
                                  lines=view == "grid")  # fmt: skip
         elif view == "digits":
-            self.view.show_mosaic(digits_mosaic(result))
+            self.view.show_mosaic(mosaic_image(result))
         else:
             expanded = view == "expanded"
             values = u_matrix_of(result.snapshot, expanded=True) if expanded else result.u_matrix
