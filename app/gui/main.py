@@ -355,6 +355,9 @@ class MainWindow(QMainWindow):
     def set_theme(self, name: str) -> None:
         theme.apply(name)
         self.theme_actions[name].setChecked(True)
+        for tab in self.tab_widgets.values():
+            if hasattr(tab, "refresh_icons"):
+                tab.refresh_icons()
 
     def _route(self, name: str) -> None:
         """Trigger the tab's own ``<name>_action`` (Run, Pause, Cancel, Export…)."""

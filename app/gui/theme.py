@@ -13,8 +13,8 @@ as they export.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap, QPolygonF
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 THEME_KEY = "view/theme"
@@ -91,6 +91,10 @@ TONES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "hint": ("#cfe0ff", "#1f3358"),
     },
 }
+#: Text on the plots' paper, which stays white in every theme: axes, and an empty view's
+#: words (contrast 12.6:1 and 7.4:1 on white).
+PLOT_TEXT = "#333333"
+PLOT_MUTED = "#55555c"
 #: Padded tones (a box around the text).
 BOXED = ("error", "warning", "hint", "info")
 
@@ -214,3 +218,39 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
     """WCAG contrast ratio of two colours, 1 (same) to 21 (black on white)."""
     la, lb = sorted((luminance(a), luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+#: The tool bars' icons, drawn in the palette's button text (so they show in every theme).
+ICONS = ("run", "pause", "cancel", "export")
+
+
+def action_icon(name: str, palette_: QPalette | None = None, size: int = 32) -> QIcon:
+    """A plain icon for a tab's action: run ▶, pause ❚❚, cancel ■, export (an arrow into a
+    tray), in the text colour of ``palette_`` (default: the application's)."""
+    p = palette_ if palette_ is not None else QGuiApplication.palette()
+    colour = p.color(QPalette.ColorRole.ButtonText)
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    u = size / 16
+    if name == "run":
+        painter.drawPolygon(QPolygonF([QPointF(4 * u, 2 * u), QPointF(14 * u, 8 * u),
+                                       QPointF(4 * u, 14 * u)]))  # fmt: skip
+    elif name == "pause":
+        painter.drawRect(QRectF(3.5 * u, 2.5 * u, 3 * u, 11 * u))
+        painter.drawRect(QRectF(9.5 * u, 2.5 * u, 3 * u, 11 * u))
+    elif name == "cancel":
+        painter.drawRect(QRectF(3 * u, 3 * u, 10 * u, 10 * u))
+    elif name == "export":
+        painter.drawRect(QRectF(7 * u, 1.5 * u, 2 * u, 6.5 * u))
+        painter.drawPolygon(QPolygonF([QPointF(4 * u, 7 * u), QPointF(12 * u, 7 * u),
+                                       QPointF(8 * u, 11 * u)]))  # fmt: skip
+        painter.drawRect(QRectF(2 * u, 12.5 * u, 12 * u, 2 * u))
+    else:
+        painter.end()
+        raise ValueError(f"unknown icon {name!r}; icons: {', '.join(ICONS)}")
+    painter.end()
+    return QIcon(pixmap)

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QMenu,
     QPushButton,
-    QStyle,
+    QScrollArea,
     QToolBar,
     QToolButton,
     QWidget,
 )
 
-from app.gui.theme import set_tone
+from app.gui.theme import action_icon, set_tone
 from app.gui.widgets.files import IMAGE_FILTER, ask_save_path
 from app.gui.widgets.messages import ElidedLabel, StatusLine
 from app.gui.workers import JobRunner, describe_error, recipe_job
@@ -120,10 +120,6 @@ class JobTab(QWidget):
 
     # ------------------------------------------------------------------ actions
     def _make_actions(self) -> None:
-        icons = {"run": QStyle.StandardPixmap.SP_MediaPlay,
-                 "pause": QStyle.StandardPixmap.SP_MediaPause,
-                 "cancel": QStyle.StandardPixmap.SP_MediaStop,
-                 "export": QStyle.StandardPixmap.SP_DialogSaveButton}  # fmt: skip
         tips = {"run": "Run the tab's job with the settings shown",
                 "pause": "Pause the job (Resume goes on from there)",
                 "cancel": "Stop the job at its next step",
@@ -131,7 +127,7 @@ class JobTab(QWidget):
         made = {}
         for name, text in (("run", "Run"), ("pause", "Pause"), ("cancel", "Cancel"),
                            ("export", "Export…")):  # fmt: skip
-            action = QAction(self.style().standardIcon(icons[name]), text, self)
+            action = QAction(action_icon(name), text, self)
             action.setObjectName(f"{name}_action")
             action.setToolTip(f"{tips[name]} ({SHORTCUTS[name]})")
             made[name] = action
@@ -168,6 +164,11 @@ class JobTab(QWidget):
         self.hint_label.setObjectName("hint")
         set_tone(self.hint_label, "hint")
         self.tool_bar.addWidget(self.hint_label)
+
+    def refresh_icons(self) -> None:
+        """Draw the actions' icons again in the palette's colours (after a theme switch)."""
+        for name in ("run", "pause", "cancel", "export"):
+            getattr(self, f"{name}_action").setIcon(action_icon(name))
 
     def run_buttons(self) -> QWidget:
         """What a tab used to place in its column for Run / Pause / Cancel: nothing now (an
@@ -321,6 +322,21 @@ class JobTab(QWidget):
             self.restore_session(session)
         self.history.stack.clear()
         self.collect_exports()
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """A control column that scrolls only up and down is made wide enough for its
+        controls (a field is never cut at its right edge)."""
+        for area in self.findChildren(QScrollArea):
+            inner = area.widget()
+            if inner is None or area.horizontalScrollBarPolicy() != (
+                Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            ):
+                continue
+            needed = (inner.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width()
+                      + 2 * area.frameWidth())  # fmt: skip
+            if needed > area.minimumWidth():
+                area.setMinimumWidth(needed)
 
     @property
     def undo_stack(self):

@@ -12,13 +12,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.gui.theme import PLOT_MUTED, PLOT_TEXT
 from app.gui.workers import REPORT_RATE, JobRunner
 
-pg.setConfigOptions(antialias=False, background="w", foreground="#333333")
+pg.setConfigOptions(antialias=False, background="w", foreground=PLOT_TEXT)
 
 INK = "#1b1b1f"
 NODE = "#c0392b"
 ERROR_CURVE = "#00767a"
+#: The empty view's words, in grey on the white plot.
+EMPTY_TEXT = "Nothing drawn yet: Run (Ctrl+R) trains the network, and it is drawn here live."
 EMPTY = np.zeros(0)
 #: Redraws per second of the error curve, and the width of its axis in pixels.
 ERROR_RATE = 4.0
@@ -111,8 +114,20 @@ class LiveArtView(QWidget):
         self.show_nodes = True
         self._n_errors = -1
         self.errors = None
+        # The empty state: what fills this view, until the first frame does.
+        self.placeholder = pg.TextItem(EMPTY_TEXT, color=PLOT_MUTED, anchor=(0.5, 0.5))
+        self.placeholder.setPos(0.5, 0.5)
+        self.art.addItem(self.placeholder)
         if error_plot:
             self.add_error_plot()
+
+    def set_placeholder(self, text: str) -> None:
+        """What the empty view says (until the first frame)."""
+        self.placeholder.setText(text)
+
+    def _drawn(self) -> None:
+        if self.placeholder.isVisible():
+            self.placeholder.hide()
 
     def add_error_plot(self) -> None:
         """The error plot below the drawing (once)."""
@@ -145,6 +160,7 @@ class LiveArtView(QWidget):
         self.art.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
 
     def show_graph(self, nodes: np.ndarray, edges: np.ndarray) -> None:
+        self._drawn()
         x, y = segments_xy(nodes, edges)
         self.edges.setData(x, y, connect="pairs", skipFiniteCheck=True)
         self._empty(self.lines)
@@ -155,6 +171,7 @@ class LiveArtView(QWidget):
         self.frames += 1
 
     def show_polylines(self, polylines, dots: np.ndarray | None = None) -> None:
+        self._drawn()
         x, y = polylines_xy(polylines)
         self.lines.setData(x, y, connect="finite")
         self._empty(self.edges)
@@ -171,6 +188,7 @@ class LiveArtView(QWidget):
         ``canvas_scale`` (canvas pixels per data unit, as the writers fit the drawing)
         draws widths at the size they have on the canvas, as it is zoomed here; without it
         the thinnest line is one pixel wide and the others in proportion."""
+        self._drawn()
         layers = drawing.layers
         self._show_underlay(drawing)
         styled = len(layers) > 1 or any(layer.widths is not None for layer in layers)
@@ -281,6 +299,7 @@ class LiveArtView(QWidget):
             self.error_curve.setData(EMPTY, EMPTY)
 
     def clear(self) -> None:
+        self._drawn()
         for item in (self.edges, self.lines, self.error_curve):
             item.setData(EMPTY, EMPTY)
         self.nodes.clear()
