@@ -56,20 +56,21 @@ def fit_params(params, n_points: int) -> tuple[Any, list[str]]:
     return params.model_copy(update=update), [notice]
 
 
-def tone_goal(pipeline, style: ArtStyle) -> tuple[float, float] | None:
-    """(the photo's mean darkness, the pen width in image pixels) when the network should
-    grow to match the photo's tone, else None (not tone points, or ``match_tone`` off).
-    The darkness counts tones beyond the tone curve's darkest as that dark."""
+def tone_goal(pipeline, style: ArtStyle) -> tuple[float | None, float] | None:
+    """For tone points, (the photo's mean darkness, the pen width in image pixels): the
+    network grows until its drawing is that dark (darkness None with ``match_tone`` off:
+    it grows to ``max_nodes``). None for other points. The darkness counts tones beyond
+    the tone curve's darkest as that dark."""
     from engines.art.geometry import CanvasTransform
 
-    if pipeline is None or pipeline.mode != "tone" or not pipeline.params.match_tone:
+    if pipeline is None or pipeline.mode != "tone":
         return None
     from engines.pipeline.tone import DARKEST
 
     grey = np.clip(pipeline.blurred, 0.0, 1.0)
     dark = grey if pipeline.params.invert else 1.0 - grey
     # Tones darker than the tone curve draws (DARKEST) count as that dark.
-    darkness = float(np.minimum(dark, DARKEST).mean())
+    darkness = float(np.minimum(dark, DARKEST).mean()) if pipeline.params.match_tone else None
     fit = CanvasTransform.fit(image_bounds(pipeline), style.width, style.height, style.margin)
     pen_px = style.line_width / (fit.scale * pipeline.params.scale)
     return darkness, pen_px
@@ -115,7 +116,8 @@ def train(
     snapshot, epochs, tone = _train_to_tone(
         gng, pipeline, preset, goal, epochs, callback, snapshots
     )
-    if tone["ink"] < tone["darkness"] - TONE_SHORTFALL and snapshot.n_nodes >= params.max_nodes:
+    short = tone["darkness"] is not None and tone["ink"] < tone["darkness"] - TONE_SHORTFALL
+    if short and snapshot.n_nodes >= params.max_nodes:
         notices.append(
             f"the drawing's ink ({tone['ink']:.2f}) stays below the photo's darkness "
             f"({tone['darkness']:.2f}) at max_nodes {params.max_nodes:,}: raise max_nodes or "
@@ -162,7 +164,8 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback, snapshots=None
         """Checks the ink as the network grows; True when the run should end here (the
         caller cancelled, or growth stopped and the settling budget is set anew)."""
         on_schedule = snap.iteration % checks == 0  # the same signals, however chunked
-        if not state["stopped"] and on_schedule and snap.n_nodes >= state["next"]:
+        checking = darkness is not None and not state["stopped"]
+        if checking and on_schedule and snap.n_nodes >= state["next"]:
             state["next"] = snap.n_nodes + step_nodes
             state["ink"] = ink_of(snap, drawn=False)
             if state["ink"] >= darkness - TONE_NEAR:
@@ -199,7 +202,7 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback, snapshots=None
                            * TONE_SETTLE)  # fmt: skip
         snap = run(gng, settle, watch, every=every)
     ink = ink_of(snap, drawn=True, settled=False)
-    figures = {"darkness": round(darkness, 3), "ink": round(ink, 3),
+    figures = {"darkness": None if darkness is None else round(darkness, 3), "ink": round(ink, 3),
                "pen_px": round(pen_px, 3), "grown_to": snap.n_nodes,
                "max_nodes": params.max_nodes}  # fmt: skip
     return snap, math.ceil(snap.iteration / per_epoch), figures

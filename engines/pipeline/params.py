@@ -104,7 +104,11 @@ class PipelineParams(BaseModel):
     ridges: Ridges = Field("sato", description="edges: filter adding thin dark lines")
     min_object_size: int = Field(0, ge=0, le=1_000_000, description="drop smaller blobs")
     scale: float = Field(1.0, gt=0.0, le=1e6, description="multiplies point coordinates")
-    max_points: Annotated[int, Field(ge=1)] | None = None
+    max_points: Annotated[int, Field(ge=1)] | None = Field(
+        None,
+        description="keep at most this many points (a uniform subset; tone mode lowers its "
+        "density to draw about this many)",
+    )
     subsample_seed: int = 0
 
     @field_validator("crop")

@@ -155,6 +155,10 @@ def _sampled(
         density = tone.tone_density(
             blurred, gamma=params.gamma, density=params.density, invert=params.invert
         )
+        expected = float(density.sum())
+        if params.max_points is not None and expected > params.max_points:
+            # A lower density draws about max_points points (cheaper than drawing them all).
+            density = density * (params.max_points / expected)
         rows, cols = tone.sample_tone(density, method=params.stipple, seed=seed)
         binary = np.zeros(grey.shape, dtype=bool)
         binary[np.clip(np.rint(rows).astype(np.int64), 0, grey.shape[0] - 1),

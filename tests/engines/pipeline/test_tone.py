@@ -118,3 +118,13 @@ def test_tone_preview_shows_the_density_map():
 def test_pixels_to_points_caps_and_scales():
     pts = pixels_to_points(np.arange(10.0), np.arange(10.0) + 0.5, scale=2.0, max_points=4)
     assert pts.shape == (4, 2) and np.all(pts[:, 0] == -pts[:, 1] + 1.0)
+
+
+def test_max_points_lowers_the_tone_density_instead_of_drawing_everything():
+    full = run_pipeline(ramp(), PipelineParams(points="tone", density=64.0))
+    capped = run_pipeline(ramp(), PipelineParams(points="tone", density=64.0, max_points=2000))
+    assert full.points.shape[0] > 20_000
+    assert abs(capped.points.shape[0] - 2000) <= 150  # Poisson draws about that many
+    # ... still following the tones.
+    cols = capped.points[:, 0] / capped.params.scale
+    assert np.median(cols) > np.median(np.arange(200))
