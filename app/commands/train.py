@@ -34,6 +34,7 @@ DATASET_PRESETS = {"spirals": "train-spirals-lm", "digits": "train-digits",
                    "diabetes": "train-diabetes"}  # fmt: skip
 OUTPUT_SUFFIXES = (".png", ".json", ".csv")
 MAX_SEEDS = 1000
+MAX_THREADS = 256
 COMPARE_SEEDS = 10
 
 
@@ -118,11 +119,14 @@ def _run_line(run, task: str) -> str:
 @click.option("--compare", is_flag=True,
               help="The spirals article's comparison: LM against Adam with the article's early "
               "stopping and Adam without it, from the same initial weights.")  # fmt: skip
+@click.option("--threads", type=click.IntRange(1, MAX_THREADS), default=1, show_default=True,
+              help="torch threads: one is fastest for the tutorials' small networks (and on a "
+              "busy machine); more help wide layers.")  # fmt: skip
 @force_option("Overwrite existing outputs.")
 @json_option('Print {"dataset", "method", "runs": [{"seed", "seconds", "iterations", '
              '"train_loss", "val_accuracy" or "val_rmse", "stopped"}]}.')  # fmt: skip
 def train(dataset, data_file, target, preset_name, overrides, method, hidden, epochs, seeds, seed,
-          output, save, compare, force, as_json):  # fmt: skip
+          output, save, compare, threads, force, as_json):  # fmt: skip
     """Train a network on DATASET (spirals, digits, diabetes, moons, xor) or on --data FILE
     with Levenberg-Marquardt or a first-order method, over one or more seeds.
 
@@ -131,9 +135,13 @@ def train(dataset, data_file, target, preset_name, overrides, method, hidden, ep
     digits and diabetes use their tutorial's preset (train-spirals-lm, train-digits,
     train-diabetes).
     """
+    import torch
+
     from engines.errors import GasworksError
     from engines.trainers import recipe
     from engines.trainers.datasets import dataset_name
+
+    torch.set_num_threads(threads)
 
     if dataset and data_file:
         fail_usage("give DATASET or --data FILE, not both")

@@ -269,7 +269,7 @@ RANGES = {
 #: Ranges that mirror no params field (how many, how long: the command's own limits).
 OTHER_RANGES = {("render", "--workers"), ("render", "--scheduler-timeout"), ("avatar", "--sheet"),
                 ("hopfield capacity", "--patterns"), ("hopfield capacity", "NEURONS"),
-                ("train", "--seeds")}  # fmt: skip
+                ("train", "--seeds"), ("train", "--threads")}  # fmt: skip
 
 
 @pytest.mark.parametrize(("where", "field"), list(RANGES.items()), ids=str)
