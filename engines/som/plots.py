@@ -165,7 +165,7 @@ def mosaic_bytes(image: np.ndarray, fmt: str = "png", *, scale: int = 2) -> byte
         from engines.atomic import png_bytes
 
         return png_bytes(img.repeat(scale, axis=0).repeat(scale, axis=1))
-    height, width = img.shape
+    height, width = img.shape[:2]
     dpi = 100
     fig = _new_figure(width * scale / dpi, height * scale / dpi)
     ax = fig.add_axes((0, 0, 1, 1))

@@ -85,6 +85,8 @@ def test_the_mosaic_is_framed_by_the_u_matrix(network, tmp_path):
 
     with Image.open(path) as png:
         assert png.mode == "RGB" and png.size == (2 * side, 2 * side)
+    svg = export_map(result, tmp_path / "mosaic.svg").read_text()
+    assert svg.count("<image") == 1
     # Without features the digits view is the plain grey mosaic, as before.
     plain_result = map_recipe("sample:digits", small("map-digits"))
     assert mosaic_image(plain_result).ndim == 2
