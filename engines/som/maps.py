@@ -530,7 +530,8 @@ def export_map(
 #: Colours of the classes in drawings (the seed's ggplot palette).
 CLASS_COLOURS = ("#e24a33", "#348abd", "#988ed5", "#777777", "#fbc15e", "#8eba42", "#ffb5b8")
 DATA_COLOUR = "#348abd"
-UNIT_COLOUR = "#e24a33"
+#: The map drawn over 2-D data: neutral, never a class's colour.
+UNIT_COLOUR = "#2b2b2b"
 CLUSTER_COLOUR = "#555555"
 #: Data dot radius as a share of the style's node size, for few or many samples.
 FEW_SAMPLES = 1000

@@ -118,13 +118,21 @@ class MapView(QWidget):
         self.cells = pg.ScatterPlotItem(pxMode=False, pen=pg.mkPen("#9a9a9a", width=0))
         self.markers = pg.ScatterPlotItem(pxMode=False, brush=None)
         self.data_dots = pg.ScatterPlotItem(size=5, pen=None)
-        self.grid = pg.PlotDataItem(pen=pg.mkPen("#e24a33", width=1.5), connect="finite")
-        self.units = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush("#e24a33"))
+        from engines.som.maps import UNIT_COLOUR
+
+        self.grid = pg.PlotDataItem(pen=pg.mkPen(UNIT_COLOUR, width=1.5), connect="finite")
+        self.units = pg.ScatterPlotItem(size=7, pen=None, brush=pg.mkBrush(UNIT_COLOUR))
         self.mosaic = pg.ImageItem()
         for item in (self.mosaic, self.cells, self.markers, self.data_dots, self.grid,
                      self.units):  # fmt: skip
             self.plot.addItem(item)
         layout.addWidget(self.plot)
+        # The heat map's scale: its greys from the smallest to the largest distance.
+        greys = pg.ColorMap([0.0, 1.0], [(10, 10, 10), (245, 245, 245)])
+        self.bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=greys, interactive=False,
+                                   width=14, label="distance to neighbours")  # fmt: skip
+        self.plot.getPlotItem().layout.addItem(self.bar, 2, 5)
+        self.bar.hide()
         self.frames = 0
         self._marker_key = None
 
@@ -133,6 +141,7 @@ class MapView(QWidget):
             item.clear()
         self.grid.setData([], [])
         self.mosaic.clear()
+        self.bar.hide()
         self._marker_key = None
 
     def show_heat(self, values: np.ndarray, grid_type: str) -> None:
@@ -148,6 +157,9 @@ class MapView(QWidget):
         hexagon = grid_type == "hexagon"
         self.cells.setData(pos=pos, size=HEX_CELL if hexagon else 1.0, brush=brushes,
                            symbol="h" if hexagon else "s")  # fmt: skip
+        self.bar.setLevels((lo, hi if hi > lo else lo + 1e-12))
+        if not self.bar.isVisible():
+            self.bar.show()
         self._axes(False)
         self.plot.invertY(True)
         self.frames += 1
@@ -254,6 +266,7 @@ class MapsTab(JobTab):
         features_row.addWidget(self.features_clear)
         form.addRow("features", features_row)
         self.map_form = ParamsForm(MapSettings, none_text={"label_column": "none"})
+        self.map_form.changed.connect(lambda: self._on_view_chosen(self.map_form.values()["view"]))
         form.addRow(self.map_form)
         side.addWidget(data_box)
 
@@ -305,6 +318,8 @@ class MapsTab(JobTab):
 
     # ------------------------------------------------------------------ data and presets
     def set_source(self, source: str) -> None:
+        if source != self.source and hasattr(self, "view"):
+            self._offer_views(None)
         self.source = source
         self.source_label.setText(source)
         index = self.sample_combo.findData(source)
@@ -421,6 +436,7 @@ class MapsTab(JobTab):
     def _on_result(self, result) -> None:
         """Show a finished :class:`engines.som.maps.MapResult` in its view."""
         self.result, self.view_name = result, result.view
+        self._offer_views(result.data)
         self.show_result()
         f = result.figures()
         self.stats_label.setText(
@@ -434,6 +450,47 @@ class MapsTab(JobTab):
             f"{f['quantization_error']:.4g}, topographic error "
             f"{f['topographic_error']:.3f} ({result.view} view).{features}"
         )
+
+    def _on_view_chosen(self, view: str) -> None:
+        """A view chosen after training: the trained map is drawn in it at once (no
+        training), and the exports write it; a view the data cannot show is named."""
+        from dataclasses import replace
+
+        from engines.errors import GasworksError
+        from engines.som.maps import resolve_view
+
+        if self.result is None or self.busy:
+            return
+        try:
+            chosen = resolve_view(view, self.result.data)
+        except GasworksError as exc:
+            self.show_error(str(exc))
+            return
+        if chosen != self.result.view:
+            self.result = replace(self.result, view=chosen)
+            self.view_name = chosen
+            self.show_result()
+            self.status.show_info(f"The trained map in the {chosen} view (no training).")
+
+    def _offer_views(self, data) -> None:
+        """Views the data cannot show are disabled in the view list, saying why (all are
+        offered while the data is not loaded yet: ``data`` None)."""
+        from engines.errors import GasworksError
+        from engines.som.maps import resolve_view
+
+        combo = self.map_form.editors["view"]
+        model = combo.model()
+        for i in range(combo.count()):
+            item = model.item(i)
+            try:
+                if data is not None:
+                    resolve_view(combo.itemText(i), data)
+            except GasworksError as exc:
+                item.setEnabled(False)
+                item.setToolTip(str(exc))
+            else:
+                item.setEnabled(True)
+                item.setToolTip("")
 
     def show_result(self) -> None:
         from engines.som.maps import (

@@ -358,3 +358,32 @@ def test_a_bad_page_clears_the_last_count(open_tab, qtbot, tmp_path):
     assert tab.status.is_error and "scan-043.png" in tab.status.text()
     assert tab.result is None and tab.overlay_view.array is None
     assert tab.count_label.text() == "—" and tab.details_label.text() == ""
+
+
+def test_maps_colour_bar_and_views_without_training(open_tab, qtbot, tmp_path):
+    from app.gui.tabs.maps import MapsTab
+    from engines.som.maps import CLASS_COLOURS, UNIT_COLOUR
+
+    tab = open_tab(MapsTab)
+    tab.presets.select("map-iris")
+    tab.map_form.set_values({"view": "umatrix", "columns": None})
+    tab.sofm_form.set_values({"features_grid": (5, 5), "learning_radius": 1})
+    tab.epochs_spin.setValue(5)
+    tab.run_action.trigger()
+    wait_idle(qtbot, tab)
+    trained = tab.result.snapshot
+    assert tab.view.bar.isVisible()
+    lo, hi = tab.view.bar.levels()
+    u = tab.result.u_matrix
+    assert lo == pytest.approx(u.min()) and hi == pytest.approx(u.max())
+    # Iris has four features: the views of 2-D data are not offered, and say why.
+    combo = tab.map_form.editors["view"]
+    item = combo.model().item(combo.findText("grid"))
+    assert not item.isEnabled() and "2-D data" in item.toolTip()
+    # Another view redraws the trained map at once, and the export writes that view.
+    tab.map_form.set_values({"view": "expanded"})
+    assert not tab.busy and tab.result.snapshot is trained
+    assert tab.result.view == tab.view_name == "expanded"
+    assert len(tab.view.cells.data) == 9 * 9
+    assert tab.export(tmp_path / "iris.png").is_file()
+    assert UNIT_COLOUR not in CLASS_COLOURS
