@@ -49,6 +49,11 @@ class Preset(BaseModel):
         None, ge=1, le=100_000, description="training epochs; None lets the recipe choose"
     )
     input: str | None = Field(None, description="default input, e.g. sample:astronaut")
+    tone_preset: str | None = Field(
+        None,
+        description="art: when pipeline.points = 'auto' finds a photo (tone), draw it with "
+        "this preset's pipeline, network and style instead (the result says so)",
+    )
     pipeline: PipelineParams = PipelineParams()
     text: TextParams = TextParams()
     engine_params: Any = None

@@ -134,6 +134,11 @@ def render_art(
     """
     t0 = time.perf_counter()
     result = pipeline if pipeline is not None else run_input_pipeline(source, preset)
+    chosen: dict[str, Any] = {}
+    if preset.tone_preset and result.mode == "tone" and result.params.points == "auto":
+        preset, result, chosen = _tone_preset(source, preset, result)
+        if art_engine(preset.engine) is not art:
+            raise GasworksError(f"tone_preset {preset.name!r} must use the same engine")
     points = checked_points(source, result)
     t1 = time.perf_counter()
     seed = check_seed(preset.seed if seed is None else seed)
@@ -145,9 +150,21 @@ def render_art(
     style = preset.style or ArtStyle()
     drawing, drawing_stats = art.draw(snapshot, style, result, name=preset.name)
     timings = {"pipeline": t1 - t0, "train": t2 - t1, "draw": time.perf_counter() - t2}
-    stats = {"points": int(points.shape[0]), **pipeline_figures(result), **art.figures(snapshot),
-             "epochs": epochs, "error": snapshot.error, **trained, **drawing_stats}  # fmt: skip
+    stats = {"points": int(points.shape[0]), **pipeline_figures(result), **chosen,
+             **art.figures(snapshot), "epochs": epochs, "error": snapshot.error, **trained,
+             **drawing_stats}  # fmt: skip
     return RenderResult(drawing, style, result, snapshot, epochs, seed, timings, stats)
+
+
+def _tone_preset(source, preset: Preset, auto: PipelineResult):
+    """A photo found by ``points = "auto"``: the preset's ``tone_preset`` (with this preset's
+    seed and epochs), its pipeline result, and the figures saying so."""
+    from engines.presets import load_preset
+
+    tone = load_preset(preset.tone_preset)
+    tone = tone.model_copy(update={"seed": preset.seed, "epochs": preset.epochs or tone.epochs})
+    figures = {"points_mode_reason": auto.mode_reason, "tone_preset": tone.name}
+    return tone, run_input_pipeline(source, tone), figures
 
 
 def render_input(

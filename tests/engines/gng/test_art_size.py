@@ -78,3 +78,25 @@ def image_source(image: np.ndarray):
     path = Path(tempfile.mkdtemp()) / "image.png"
     Image.fromarray(np.rint(image * 255).astype(np.uint8)).save(path)
     return str(path)
+
+
+def test_auto_points_draw_a_photo_with_the_tone_preset(tmp_path):
+    tone_file = tmp_path / "quick-photo.toml"
+    tone_file.write_text(
+        'engine = "gng"\n[pipeline]\npoints = "tone"\nscale = 0.001\nmax_points = 20000\n'
+        "[engine_params]\nmax_nodes = 300\nn_iter_before_neuron_added = 20\n"
+        "min_distance_for_update = 0.0\n[style]\nwidth = 120\nline_width = 1.0\n"
+    )
+    p = preset({"points": "auto", "auto": True}, {"max_nodes": 80}, tone_preset=str(tone_file))
+    photo = render_input("sample:chelsea", p)
+    assert photo.stats["points_mode"] == "tone" and photo.stats["tone_preset"] == "quick-photo"
+    assert photo.stats["points_mode_reason"].startswith("tone:")
+    assert 80 < photo.stats["nodes"] <= 300 and photo.style.width == 120
+    assert photo.seed == 0 and photo.pipeline.params.max_points == 20000
+    # A silhouette keeps the preset's own settings.
+    disc = np.ones((60, 60))
+    yy, xx = np.mgrid[:60, :60]
+    disc[np.hypot(yy - 30, xx - 30) < 20] = 0.0
+    drawing = render_input(image_source(disc), p, epochs=2)
+    assert drawing.stats["points_mode"] == "binary" and "tone_preset" not in drawing.stats
+    assert drawing.stats["nodes"] <= 80
