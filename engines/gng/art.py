@@ -160,22 +160,45 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback, snapshots=None
             ink = 1.0 - (1.0 - min(ink, 0.999)) ** growth  # more line of the same spread
         return ink
 
+    def due(iteration: int, n_nodes: int) -> bool:
+        """Whether the ink is checked here: on the checks' signals (the same however the
+        run is chunked), each time the network grew by another step."""
+        checking = darkness is not None and not state["stopped"]
+        return checking and iteration % checks == 0 and n_nodes >= state["next"]
+
+    def check(snap) -> None:
+        state["next"] = snap.n_nodes + step_nodes
+        state["ink"] = ink_of(snap, drawn=False)
+        if state["ink"] >= darkness - TONE_NEAR:
+            state["ink"] = ink_of(snap, drawn=True)
+        if state["ink"] >= darkness:
+            gng.stop_growing()
+            state["stopped"] = True
+
     def watch(snap) -> bool:
         """Checks the ink as the network grows; True when the run should end here (the
         caller cancelled, or growth stopped and the settling budget is set anew)."""
-        on_schedule = snap.iteration % checks == 0  # the same signals, however chunked
-        checking = darkness is not None and not state["stopped"]
-        if checking and on_schedule and snap.n_nodes >= state["next"]:
-            state["next"] = snap.n_nodes + step_nodes
-            state["ink"] = ink_of(snap, drawn=False)
-            if state["ink"] >= darkness - TONE_NEAR:
-                state["ink"] = ink_of(snap, drawn=True)
-            if state["ink"] >= darkness:
-                gng.stop_growing()
-                state["stopped"] = True
+        if due(snap.iteration, snap.n_nodes):
+            check(snap)
         if callback is not None and callback(snap):
             state["cancelled"] = True
         return state["cancelled"] or (growing and state["stopped"])
+
+    def train_for(signals: int):
+        """``run`` with ``watch`` when there is a callback; without one, the same chunks
+        with a snapshot only where the ink is checked (a snapshot of 20,000 nodes costs
+        as much as thousands of signals)."""
+        if callback is not None:
+            return run(gng, signals, watch, every=every)
+        done = 0
+        while done < signals and not gng.done:
+            stats = gng.step(min(every, signals - done))
+            done += stats.steps
+            if due(stats.iteration, gng.n_nodes):
+                check(gng.snapshot())
+            if (growing and state["stopped"]) or stats.steps == 0:
+                break
+        return gng.snapshot()
 
     fixed = epochs or preset.epochs
     growing = not fixed
@@ -194,13 +217,13 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback, snapshots=None
         grown = params.max_nodes * params.n_iter_before_neuron_added
         every = checks // max(1, math.ceil(checks / _every(grown, snapshots)))
         every = next(d for d in range(every, 0, -1) if checks % d == 0)
-    snap = run(gng, budget, watch, every=every)
+    snap = train_for(budget)
     if growing and state["stopped"] and not state["cancelled"] and not snap.done:
         # Settle at the size reached: the margin the auto epochs give a fully grown network.
         growing = False
         settle = math.ceil(gng.n_nodes * params.n_iter_before_neuron_added
                            * TONE_SETTLE)  # fmt: skip
-        snap = run(gng, settle, watch, every=every)
+        snap = train_for(settle)
     ink = ink_of(snap, drawn=True, settled=False)
     figures = {"darkness": None if darkness is None else round(darkness, 3), "ink": round(ink, 3),
                "pen_px": round(pen_px, 3), "grown_to": snap.n_nodes,
