@@ -127,12 +127,7 @@ class MapView(QWidget):
                      self.units):  # fmt: skip
             self.plot.addItem(item)
         layout.addWidget(self.plot)
-        # The heat map's scale: its greys from the smallest to the largest distance.
-        greys = pg.ColorMap([0.0, 1.0], [(10, 10, 10), (245, 245, 245)])
-        self.bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=greys, interactive=False,
-                                   width=14, label="distance to neighbours")  # fmt: skip
-        self.plot.getPlotItem().layout.addItem(self.bar, 2, 5)
-        self.bar.hide()
+        self.bar: pg.ColorBarItem | None = None  # made with the first heat map
         self.frames = 0
         self._marker_key = None
 
@@ -141,7 +136,8 @@ class MapView(QWidget):
             item.clear()
         self.grid.setData([], [])
         self.mosaic.clear()
-        self.bar.hide()
+        if self.bar is not None:
+            self.bar.hide()
         self._marker_key = None
 
     def show_heat(self, values: np.ndarray, grid_type: str) -> None:
@@ -157,6 +153,12 @@ class MapView(QWidget):
         hexagon = grid_type == "hexagon"
         self.cells.setData(pos=pos, size=HEX_CELL if hexagon else 1.0, brush=brushes,
                            symbol="h" if hexagon else "s")  # fmt: skip
+        if self.bar is None:
+            # The heat map's scale: its greys from the smallest to the largest distance.
+            greys = pg.ColorMap([0.0, 1.0], [(10, 10, 10), (245, 245, 245)])
+            self.bar = pg.ColorBarItem(values=(lo, hi), colorMap=greys, interactive=False,
+                                       width=14, label="distance to neighbours")  # fmt: skip
+            self.plot.getPlotItem().layout.addItem(self.bar, 2, 5)
         self.bar.setLevels((lo, hi if hi > lo else lo + 1e-12))
         if not self.bar.isVisible():
             self.bar.show()

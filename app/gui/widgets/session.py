@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -227,9 +228,16 @@ class TabHistory(QObject):
 
 
 # ---------------------------------------------------------------------- sessions
+#: A URL carrying a password (``scheme://user:secret@host``): never written to the settings.
+CREDENTIALS = re.compile(r"://[^/@\s]*:[^/@\s]*@")
+
+
 def save_session(tab: str, history: TabHistory, source: str | None) -> None:
-    """Keep the tab's fields and input (``source``) in QSettings."""
-    data = {"fields": history.snapshot()}
+    """Keep the tab's fields and input (``source``) in QSettings; a field holding a URL
+    with a password in it (a tuning study's database) is left out."""
+    fields = {name: value for name, value in history.snapshot().items()
+              if not (isinstance(value, str) and CREDENTIALS.search(value))}  # fmt: skip
+    data = {"fields": fields}
     if source:
         data["source"] = source
     QSettings().setValue(SESSION_KEY.format(tab=tab), json.dumps(data))

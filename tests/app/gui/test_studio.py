@@ -192,11 +192,15 @@ def test_a_session_is_restored_after_closing_and_reopening(window, qtbot, tmp_pa
     memory = win.tab_widgets["memory"]
     memory.password_edit.setText("Tr0ub4dor&3")
     memory.trials_spin.setValue(777)
+    tuning = win.tab_widgets["tuning"]
+    tuning.storage_edit.setText("postgresql://gas:s3cr3t-pw@db.example/studies")
+    tuning.storage_edit.editingFinished.emit()
     win.close()
     kept = QSettings()
     assert kept.value(SESSION_KEY.format(tab="words"))
     text = "".join(str(kept.value(k)) for k in kept.allKeys())
     assert "Tr0ub4dor" not in text  # a password is never kept
+    assert "s3cr3t-pw" not in text  # nor a database URL holding one
 
     again = window()
     words = again.tab_widgets["words"]
