@@ -1,5 +1,6 @@
 """Which fields of a parameter form apply, given the others: a field that does not is
-disabled in its form, its tooltip saying why.
+disabled in its form, its tooltip saying why. And the tooltips of the fields whose type
+gives no description (:data:`TOOLTIPS`).
 
 Rules are listed per parameter type (by class name): field → a function of the form's
 values returning why the field does not apply now, or None when it does. They follow what
@@ -145,3 +146,36 @@ def reasons(model_name: str, values: dict[str, Any]) -> dict[str, str]:
             if reason:
                 out[name] = reason
     return out
+
+
+#: Tooltips of fields whose parameter type has no description: what they do to the picture.
+TOOLTIPS: dict[str, dict[str, str]] = {
+    "PipelineParams": {
+        "invert": "Take the light pixels as the ink (a white drawing on black)",
+        "subsample_seed": "Seed of the points kept when max points thins them out",
+    },
+    "ArtStyle": {
+        "line_width": "Thickness of the lines in canvas pixels: thicker lines make a darker "
+        "drawing",
+        "line_color": "Colour of the lines (#rgb, #rrggbb or a name: ink, paper, none…)",
+        "node_color": "Colour of the dots drawn at the nodes (when node size is above 0)",
+        "background": "Colour of the paper; none leaves it transparent",
+        "margin": "Blank border around the drawing, in canvas pixels",
+        "size_unit": "Units of the SVG's size: pixels, or millimetres for a plotter",
+    },
+    "WordParams": {
+        "epochs": "Training passes over the page's ink: more settle the words' subgraphs, "
+        "and take longer",
+        "step": "How far the nearest node moves towards each signal: larger learns faster "
+        "and rougher",
+        "neighbour_step": "How far its neighbours follow: larger keeps a word's nodes "
+        "closer together",
+        "max_edge_age": "Edges unused for this many signals are cut: smaller splits more "
+        "words apart",
+    },
+}
+
+
+def tooltip(model_name: str, field: str, description: str | None) -> str:
+    """The tooltip of a field: its description, else the line of :data:`TOOLTIPS`."""
+    return description or TOOLTIPS.get(model_name, {}).get(field, "")

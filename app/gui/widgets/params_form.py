@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.theme import set_tone
+from app.gui.widgets.applies import reasons, tooltip
 
 INT_LIMIT = 2**31 - 1
 FLOAT_LIMIT = 1e9
@@ -195,7 +196,7 @@ class ParamsForm(QWidget):
             if editor is None:
                 continue
             editor.setObjectName(name)
-            self.tooltips[name] = info.description or ""
+            self.tooltips[name] = tooltip(model.__name__, name, info.description)
             editor.setToolTip(self.tooltips[name])
             layout.addRow(label_for(name), self._row(name, editor))
             self.editors[name] = editor
@@ -242,8 +243,6 @@ class ParamsForm(QWidget):
             if message.text() != text:
                 message.setText(text)
             message.setVisible(bool(text))
-        from app.gui.widgets.applies import reasons
-
         self.not_applying = reasons(self.model_type.__name__, values)
         for name, editor in self.editors.items():
             why = self.not_applying.get(name)

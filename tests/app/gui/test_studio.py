@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QScrollArea
 from app.gui import theme
 from app.gui.main import MainWindow
 from app.gui.tabs.logos import LogosTab
+from app.gui.widgets.params_form import ParamsForm
 from app.gui.widgets.session import SESSION_KEY
 from tests.app.gui.conftest import wait_idle
 
@@ -73,6 +74,10 @@ def test_each_tabs_run_action_is_in_view_without_scrolling(window, qtbot):
         assert tab.export_actions, key
         assert all(a.text().startswith("Export ") for a in tab.export_actions), key
         assert tab.hint_label.isVisible() and tab.hint_label.text(), key
+        # Every field of every form says what it does.
+        for form in tab.findChildren(ParamsForm):
+            for name, editor in form.editors.items():
+                assert editor.toolTip(), (key, form.model_type.__name__, name)
 
 
 def test_shortcuts_trigger_their_actions(window, qtbot, tmp_path, monkeypatch):
