@@ -163,7 +163,7 @@ class JobTab(QWidget):
         self.hint_label = ElidedLabel(hint)
         self.hint_label.setObjectName("hint")
         set_tone(self.hint_label, "hint")
-        self.tool_bar.addWidget(self.hint_label)
+        self._hint_holder = self.tool_bar.addWidget(self.hint_label)
 
     def refresh_icons(self) -> None:
         """Draw the actions' icons again in the palette's colours (after a theme switch)."""
@@ -180,7 +180,7 @@ class JobTab(QWidget):
     def set_hint(self, text: str | None) -> None:
         """Show ``text`` beside the actions (None or "": hide the hint)."""
         self.hint_label.setText(text or "")
-        self.hint_label.setVisible(bool(text))
+        self._hint_holder.setVisible(bool(text))
 
     def collect_exports(self) -> list[QAction]:
         """The tab's export buttons as actions of its export menu (see the module)."""
