@@ -100,7 +100,8 @@ class TrainResult:
         report (per class precision, recall, f1-score and support, and the averages) with
         the confusion matrix, or regression figures in the target's units (RMSE, MAE, R²,
         the tutorial's RMSLE, unrounded and of predictions rounded to 0.1 on the scaled
-        axis as the Boston tutorial does). ``text`` is the report as printed."""
+        axis as the Boston tutorial does; ``expected`` and ``predicted`` hold the validation
+        targets and predictions). ``text`` is the report as printed."""
         from engines.trainers.datasets import rmsle
         from engines.trainers.engine import _classes
         from engines.trainers.network import numpy_predict
@@ -133,6 +134,7 @@ class TrainResult:
         }
         figures["text"] = "\n".join(f"{k:>14s}  {v:.4f}" for k, v in figures.items()
                                     if k != "seed")  # fmt: skip
+        figures["expected"], figures["predicted"] = expected, predicted  # for a view's scatter
         return figures
 
     def summary(self) -> dict[str, Any]:

@@ -10,17 +10,17 @@ first-order methods, on the tutorials' data sets or on a CSV/NPY file.
 - The spirals article's comparison in one click: the ``train-compare`` job (LM against
   Adam with the article's early stopping and Adam without it, from the same initial
   weights), one lane per variant.
-- At the end: a classification report (each class's precision, recall and F1; the
-  confusion matrix when the data is not 2-D) or a regression's figures (RMSE, RMSLE, MAE,
-  R² and the predictions against the targets) of each method's first run.
+- At the end: each method's first run's report (:meth:`TrainResult.report`): the
+  classification report (each class's precision, recall and F1; the confusion matrix drawn
+  when the data is not 2-D) or the regression's figures (RMSE, MAE, R², RMSLE; the
+  predictions drawn against the targets).
 - Export PNG, CSV, JSON or the trained network (.pt) with the jobs' own export functions
   (:func:`engines.trainers.recipe.export_training`, ``export_comparison``), in a worker: the
   JSON of one method is what ``gasworks train ... --json`` prints.
 
-Torch threads: a method trained alone uses torch's default number of threads, as the
-command does (so both give the same figures); methods side by side use one thread each, so
-two lanes share two cores without each spinning up a pool that starves the other and the
-window.
+Torch threads: every lane trains on one torch thread, as ``gasworks train`` does by default
+(``--threads 1``), so both give the same figures, and two lanes share two cores without
+each spinning up a pool that starves the other and the window.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -67,6 +68,8 @@ DEFAULT_METHODS = ("lm", "adam")
 #: The preset and data set of the article's comparison (its 2-25-2 network and seed 1).
 COMPARE_PRESET, COMPARE_SOURCE, COMPARE_SEEDS = "train-spirals-lm", "spirals", 10
 DATA_FILTER = "Data (*.csv *.npy);;All files (*)"
+#: Torch threads of each lane: gasworks train's default (--threads 1).
+TORCH_THREADS = 1
 #: Fields of TrainerParams on each page of the settings (the others keep the preset's
 #: values: ``eps`` and ``min_grad`` are below what a spin box shows).
 PAGES = (
@@ -83,6 +86,9 @@ LIVE_RESOLUTION = 80
 #: in pixels (fixed, so new tick labels never re-lay out the plots).
 CURVE_RATE = 5.0
 AXIS_WIDTH = 48
+#: Longest line of a panel's title, and the titles' size.
+TITLE_CHARACTERS = 24
+TITLE_SIZE = "9pt"
 #: Runs of one lane whose training loss is drawn at the end (the first one in bold).
 MAX_DRAWN_RUNS = 20
 #: One colour per lane (matplotlib's tab10, as the exported figures).
@@ -161,19 +167,17 @@ class Exported:
 
 
 def run_figures(result) -> RunFigures:
-    from engines.trainers.report import run_report
-
+    """The first run's report and final boundary, made in the worker."""
     if not result.runs:
         return RunFigures(result, None, None)
-    snapshot = result.runs[0].snapshot
-    return RunFigures(result, run_report(snapshot, result.dataset), snapshot.boundary())
+    return RunFigures(result, result.report(0), result.runs[0].snapshot.boundary())
 
 
 class TorchThreads:
-    """The torch thread count of the tab's workers.
+    """Torch threads for the tab's workers: :data:`TORCH_THREADS` while any runs.
 
     torch's setting is shared by the threads that start after it is made, so every job sets
-    it as it starts, and the last job of a batch to end puts the default back.
+    it as it starts, and the last job to end puts back the default the GUI thread has.
     """
 
     def __init__(self):
@@ -190,12 +194,12 @@ class TorchThreads:
             self.default = torch.get_num_threads()
         return self.default
 
-    def enter(self, threads: int) -> None:
+    def enter(self) -> None:
         import torch
 
         with self._lock:
             self._running += 1
-            torch.set_num_threads(threads)
+            torch.set_num_threads(TORCH_THREADS)
 
     def leave(self) -> None:
         import torch
@@ -206,9 +210,9 @@ class TorchThreads:
                 torch.set_num_threads(self.default)
 
 
-def trainer_job(control, threads: TorchThreads, count: int, recipe, source, params, **kwargs):
-    """:func:`recipe_job` with ``count`` torch threads."""
-    threads.enter(count)
+def trainer_job(control, threads: TorchThreads, recipe, source, params, **kwargs):
+    """:func:`recipe_job` on :data:`TORCH_THREADS` torch threads."""
+    threads.enter()
     try:
         return recipe_job(control, recipe, source, params, **kwargs)
     finally:
@@ -349,9 +353,9 @@ class LanePanel:
             self.plot.disableAutoRange()  # the next images cover the same rectangle
         self.updates += 1
 
-    def show_confusion(self, report) -> None:
+    def show_confusion(self, matrix: np.ndarray, class_names) -> None:
         """The validation confusion matrix: rows the true class, columns the predicted."""
-        matrix = report.confusion
+        matrix = np.asarray(matrix)
         k = matrix.shape[0]
         rows = matrix.sum(axis=1, keepdims=True)
         share = np.divide(matrix, rows, out=np.zeros(matrix.shape), where=rows > 0)
@@ -370,7 +374,7 @@ class LanePanel:
                 text.show()
             else:
                 text.hide()
-        ticks = [list(enumerate(report.class_names))]
+        ticks = [list(enumerate(class_names))]
         self.plot.getAxis("bottom").setTicks(ticks)
         self.plot.getAxis("left").setTicks(ticks)
         self.plot.setLabel("bottom", "predicted")
@@ -379,11 +383,11 @@ class LanePanel:
         self.kind = "confusion"
         self.plot.autoRange(padding=0.02)
 
-    def show_predictions(self, report) -> None:
+    def show_predictions(self, expected: np.ndarray, predicted: np.ndarray) -> None:
         """Validation predictions against targets, with the line where they are equal."""
-        self.predictions.setData(report.expected, report.predicted)
-        lo = float(min(report.expected.min(), report.predicted.min()))
-        hi = float(max(report.expected.max(), report.predicted.max()))
+        self.predictions.setData(expected, predicted)
+        lo = float(min(expected.min(), predicted.min()))
+        hi = float(max(expected.max(), predicted.max()))
         self.diagonal.setData([lo, hi], [lo, hi])
         self.plot.setLabel("bottom", "target")
         self.plot.setLabel("left", "prediction")
@@ -395,13 +399,14 @@ class Lane:
     """One method (or comparison variant): its curves in the shared plots, its panel, its
     report, and (for a method) its own runner."""
 
-    def __init__(self, key: str, colour: str, view: TrainView):
+    def __init__(self, key: str, colour: str, view: TrainView, name: str | None = None):
         self.key = key
+        self.name = name or key
         self.colour = colour
         self.view = view
         pen = pg.mkPen(colour, width=2)
         dashed = pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine)
-        self.train = view.loss_plot.plot(pen=pen, name=key, connect="finite")
+        self.train = view.loss_plot.plot(pen=pen, name=self.name, connect="finite")
         self.val = view.loss_plot.plot(pen=dashed, connect="finite")
         self.metric = view.metric_plot.plot(pen=pen, connect="finite")
         self.rate = view.rate_plot.plot(pen=pen, connect="finite")
@@ -409,11 +414,25 @@ class Lane:
         self.panel = LanePanel(view.new_panel())
         self.report_label = QLabel()
         self.report_label.setFont(QFont("monospace", 8))
+        # Cut, never widening the tab (a variant's label is long).
+        self.report_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.report_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.report_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.runner: JobRunner | None = None
         self.pump: FramePump | None = None
         self.reset()
+
+    def title(self) -> str:
+        """The panel's title: a long name broken after its commas into lines of at most
+        :data:`TITLE_CHARACTERS`, so the panels side by side never widen the view."""
+        lines = [""]
+        for part in self.name.split(", "):
+            joined = f"{lines[-1]}, {part}" if lines[-1] else part
+            if lines[-1] and len(joined) > TITLE_CHARACTERS:
+                lines.append(part)
+            else:
+                lines[-1] = joined
+        return "<br>".join(lines)
 
     def items(self) -> list:
         return [self.train, self.val, self.metric, self.rate, *self.faint]
@@ -422,7 +441,7 @@ class Lane:
         for item in self.items():
             item.setData([], [])
         self.panel.clear()
-        self.panel.plot.setTitle(self.key)
+        self.panel.plot.setTitle(self.title(), size=TITLE_SIZE)
         self.report_label.setText("")
         self.snapshot = None
         self.figures: RunFigures | None = None
@@ -485,11 +504,25 @@ class Lane:
         if figures.grid is not None:
             self.panel.show_grid(figures.grid)
         elif result.dataset.is_classification:
-            self.panel.show_confusion(report)
+            self.panel.show_confusion(report["confusion"], result.dataset.class_names)
         else:
-            self.panel.show_predictions(report)
-        self.panel.plot.setTitle(f"{self.key}: {metric_text(first)}")
+            self.panel.show_predictions(report["expected"], report["predicted"])
+        self.panel.plot.setTitle(f"{self.title()}<br>{metric_text(first)}", size=TITLE_SIZE)
         self.report_label.setText(report_text(self.key, result, report))
+
+
+def variant_name(changes: dict[str, Any]) -> str:
+    """A comparison variant's short name, from its changes to the base params: the method,
+    a scaling of the inputs, and (first-order) its early stopping."""
+    method = changes.get("method", "lm")
+    parts = ["LM" if method == "lm" else method.capitalize()]
+    scaling = changes.get("data", {}).get("scaling", "none")
+    if scaling != "none":
+        parts.append(f"{scaling} scaling")
+    if method != "lm":
+        patience = changes.get("patience", 0)
+        parts.append(f"early stopping ({patience})" if patience else "no early stopping")
+    return ", ".join(parts)
 
 
 def metric_text(snapshot) -> str:
@@ -505,7 +538,7 @@ def report_text(key: str, result, report) -> str:
     s = first.snapshot
     unit = "iterations" if s.method == "lm" else "epochs"
     lines = [f"{key}", f"seed {first.seed}: {s.iteration} {unit}, {s.seconds:.2f} s, "
-             f"stopped: {s.stop_code}", report.text()]  # fmt: skip
+             f"stopped: {s.stop_code}", report["text"].rstrip()]  # fmt: skip
     if len(result.runs) > 1:
         summary = result.summary()
         if "solved" in summary:
@@ -532,7 +565,7 @@ class TrainView(QWidget):
         self.curves.ci.layout.setColumnStretchFactor(0, 2)
         self.loss_plot.setTitle("loss (solid: training, dashed: validation)")
         self.metric_plot.setTitle("validation metric")
-        self.rate_plot.setTitle("μ (LM) · learning rate (dotted)")
+        self.rate_plot.setTitle("μ (LM) · learning rate")
         for plot in (self.loss_plot, self.rate_plot):
             plot.setLogMode(y=True)
         for plot in (self.loss_plot, self.metric_plot, self.rate_plot):
@@ -542,7 +575,8 @@ class TrainView(QWidget):
             plot.setClipToView(True)
             plot.setLabel("bottom", "iteration / epoch")
             plot.getAxis("left").setWidth(AXIS_WIDTH)
-        self.legend = self.loss_plot.addLegend(offset=(-10, 10))
+        # Bottom left: where curves that fall from the top left leave room.
+        self.legend = self.loss_plot.addLegend(offset=(10, -10), labelTextSize="8pt")
         layout.addWidget(self.curves, 5)
         self.panels = pg.GraphicsLayoutWidget()
         layout.addWidget(self.panels, 6)
@@ -566,7 +600,7 @@ class TrainView(QWidget):
             self.panels.ci.addItem(lane.panel.plot, row=0, col=col)
             self.reports.addWidget(lane.report_label, 1)
             lane.report_label.show()
-            self.legend.addItem(lane.train, lane.key)
+            self.legend.addItem(lane.train, lane.name)
 
     def set_metric(self, name: str) -> None:
         self.metric_plot.setTitle("validation accuracy (%)" if name == "val_accuracy" else
@@ -808,10 +842,10 @@ class TrainersTab(JobTab):
             box.setChecked(method in methods)
 
     # ------------------------------------------------------------------ lanes and runners
-    def _lane(self, key: str, colour: str, *, own_runner: bool) -> Lane:
+    def _lane(self, key: str, colour: str, *, own_runner: bool, name: str | None = None) -> Lane:
         lane = self._all_lanes.get(key)
         if lane is None:
-            lane = Lane(key, colour, self.view)
+            lane = Lane(key, colour, self.view, name)
             if own_runner:
                 lane.runner = JobRunner(self)
                 lane.pump = FramePump(
@@ -908,8 +942,7 @@ class TrainersTab(JobTab):
             except ValidationError as exc:
                 self.show_error(f"{method}: {_first_problem(exc)}")
                 return
-        default = self.threads.capture()
-        threads = default if len(methods) == 1 else 1
+        self.threads.capture()
         lanes = [self._lane(m, COLOURS[i % len(COLOURS)], own_runner=True)
                  for i, m in enumerate(self.method_boxes) if m in methods]  # fmt: skip
         self._use_lanes(lanes)
@@ -918,7 +951,7 @@ class TrainersTab(JobTab):
         self.job_started_at = time.perf_counter()
         for lane in lanes:
             live = LiveTraining()
-            lane.runner.start(trainer_job, self.threads, threads, "train", self.source, preset,
+            lane.runner.start(trainer_job, self.threads, "train", self.source, preset,
                               frame=live, then=finish_training(lane.key), loaded=live.loaded,
                               seeds=self.seeds_spin.value(), method=lane.key)  # fmt: skip
         names = ", ".join(methods)
@@ -937,11 +970,13 @@ class TrainersTab(JobTab):
         except GasworksError as exc:
             self.report(exc)
             return
-        lanes = [self._lane(label, COLOURS[i % len(COLOURS)], own_runner=False)
-                 for i, (label, _) in enumerate(ARTICLE_VARIANTS)]  # fmt: skip
+        lanes = [self._lane(label, COLOURS[i % len(COLOURS)], own_runner=False,
+                            name=variant_name(changes))
+                 for i, (label, changes) in enumerate(ARTICLE_VARIANTS)]  # fmt: skip
         self._use_lanes(lanes)
         live = LiveTraining()
-        self.start_job(trainer_job, self.threads, self.threads.capture(), "train-compare",
+        self.threads.capture()
+        self.start_job(trainer_job, self.threads, "train-compare",
                        COMPARE_SOURCE, preset, frame=live, then=finish_comparison,
                        loaded=live.loaded, seeds=self.compare_seeds_spin.value(),
                        seed=self.compare_seed_spin.value(),
@@ -990,7 +1025,7 @@ class TrainersTab(JobTab):
                      f"RMSE {m.get('val_rmse', float('nan')):.4g}")  # fmt: skip
             extra = f", μ {s.mu:.2g}" if s.method == "lm" else ""
             run = f" run {s.run + 1}/{s.runs}" if s.runs > 1 else ""
-            parts.append(f"{lane.key}{run}: {s.iteration}, loss {s.error:.4g}, {score}{extra}")
+            parts.append(f"{lane.name}{run}: {s.iteration}, loss {s.error:.4g}, {score}{extra}")
         self.stats_label.setText("  ·  ".join(parts))
 
     def _on_lane_result(self, value) -> None:
@@ -1034,9 +1069,9 @@ class TrainersTab(JobTab):
                 continue
             summary = figures.result.summary()
             if "solved" in summary and summary["runs"] > 1:
-                texts.append(f"{lane.key} solved {summary['solved']}/{summary['runs']}")
+                texts.append(f"{lane.name} solved {summary['solved']}/{summary['runs']}")
             else:
-                texts.append(f"{lane.key}: {metric_text(figures.result.runs[0].snapshot)}")
+                texts.append(f"{lane.name}: {metric_text(figures.result.runs[0].snapshot)}")
         self.status.show_info("Done: " + "; ".join(texts) + ".")
 
     def _on_main_result(self, value) -> None:

@@ -61,7 +61,7 @@ def test_two_methods_train_side_by_side_and_export(tab, qtbot, tmp_path):
         assert lane.panel.image.image.shape == (BOUNDARY_RESOLUTION,) * 2  # the final one
         assert len(lane.panel.train_points.data) == 400 and len(lane.panel.val_points.data) == 100
         accuracy = snap.metrics["val_accuracy"]
-        assert f"{accuracy:8.3f}" in lane.report_label.text()
+        assert f"accuracy {accuracy:.3f}" in " ".join(lane.report_label.text().split())
     assert np.isfinite(lm.rate.yData).all() and lm.snapshot.mu_history.size == 120
     assert "Done: lm: validation accuracy" in tab.status.text()
     written = {}
@@ -174,10 +174,14 @@ def test_reports_for_images_and_regression(tab, qtbot):
     lane = tab.active[0]
     report = lane.figures.report
     assert lane.panel.kind == "confusion"
-    assert report.confusion.sum() == 257 and report.confusion.shape == (10, 10)
+    confusion = np.array(report["confusion"])
+    assert confusion.sum() == 257 and confusion.shape == (10, 10)
+    np.testing.assert_allclose(lane.panel.image.image.sum(axis=1), np.ones(10))
+    shown = [t.toPlainText() for t in lane.panel.cell_texts if t.isVisible()]
+    assert sorted(map(int, shown)) == sorted(confusion[confusion > 0].tolist())
     snap = tab.results["nesterov"].runs[0].snapshot
-    assert report.accuracy == pytest.approx(snap.metrics["val_accuracy"])
-    assert "precision  recall  f1-score  support" in lane.report_label.text()
+    assert report["accuracy"] == pytest.approx(snap.metrics["val_accuracy"])
+    assert "precision    recall  f1-score   support" in lane.report_label.text()
 
     tab.presets.select("train-diabetes")
     tab.check_methods(["lm"])
@@ -188,8 +192,9 @@ def test_reports_for_images_and_regression(tab, qtbot):
     assert lane.panel.kind == "predictions"
     figures = lane.figures.report
     snap = tab.results["lm"].runs[0].snapshot
-    assert figures.rmse == pytest.approx(snap.metrics["val_rmse"], rel=1e-9)
-    assert "RMSE" in lane.report_label.text() and "R²" in lane.report_label.text()
+    assert figures["rmse"] == pytest.approx(snap.metrics["val_rmse"], rel=1e-9)
+    assert len(lane.panel.predictions.data) == 67  # the validation rows
+    assert f"rmse  {figures['rmse']:.4f}" in lane.report_label.text()
     assert tab.view.metric_plot.titleLabel.text == "validation RMSE"
 
 
