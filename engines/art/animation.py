@@ -80,7 +80,7 @@ class SnapshotRecorder:
     """
 
     #: Callbacks asked of the recipe per frame (``snapshots``), so no frame is skipped.
-    CALLBACKS_PER_FRAME = 2
+    CALLBACKS_PER_FRAME = 1
 
     def __init__(self, frames: int = DEFAULT_FRAMES, then=None):
         if frames < 2:
