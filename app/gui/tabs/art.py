@@ -100,6 +100,26 @@ def art_engines() -> list[tuple[str, str]]:
     return [(job.engine, job.title) for job in JOBS if job.art]
 
 
+#: Share of the picture's pixels above which the ink is suspect (a blank or flat image, or
+#: the threshold on the wrong side): the network would fill the whole frame.
+INK_WARNING_SHARE = 0.9
+
+
+def ink_warning(result) -> str | None:
+    """Why the pipeline's points look wrong before any training (a pipeline result), or
+    None: no ink at all, or ink nearly everywhere."""
+    if result.mode != "binary":
+        return None
+    if not len(result.points):
+        return "No ink found: nothing to draw. Try another threshold, offset or invert."
+    share = float(result.binary.mean())
+    if share >= INK_WARNING_SHARE:
+        return (f"{share:.0%} of the picture is ink: a blank or flat image, or the threshold "
+                "on the wrong side; the drawing would fill the frame. Try invert, another "
+                "threshold or auto.")  # fmt: skip
+    return None
+
+
 # ---------------------------------------------------------------------- jobs (worker side)
 @dataclass(frozen=True)
 class ArtFrame:
@@ -223,6 +243,7 @@ class ArtTab(JobTab):
         self.previews = JobRunner(self)
         self.previews.result.connect(self._on_preview)
         self.previews.failed.connect(self.show_error)
+        self.previews.failed.connect(self._on_preview_failed)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -565,6 +586,25 @@ class ArtTab(JobTab):
             self.stats_label.setText(f"{w} x {h} px → {result.points.shape[0]:,} points")
         if self.status.is_error:
             self.status.clear()
+        warning = ink_warning(result)
+        if warning:
+            self.status.show_warning(warning)
+        elif self.status.kind == "warning":
+            self.status.clear()
+
+    def _on_preview_failed(self, message: str) -> None:
+        """The input could not be read: no picture, figures or drawing of the last input
+        stay on screen under its name (the message says why)."""
+        self.pipeline_result = None
+        self._pipeline_key = None
+        for view in self.preview_views.values():
+            view.set_array(None)
+        self.stats_label.setText("no picture: the input could not be read")
+        preset = self.run_preset
+        trained = None if preset is None else (preset.input or f"text:{preset.text.text}")
+        if trained is not None and trained != self.source and not self.busy:
+            self.result = self.last_frame = self._restyled = None
+            self.view.clear()
 
     # ------------------------------------------------------------------ training
     # ------------------------------------------------------------------ live art

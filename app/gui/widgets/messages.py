@@ -55,23 +55,25 @@ class StatusLine(QWidget):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.clear_button)
         self.is_error = False
+        #: What the message is: 'info', 'warning' or 'error'.
+        self.kind = "info"
 
     def text(self) -> str:
         return self.label.text()
 
     def show_error(self, text: str) -> None:
-        self.is_error = True
+        self.is_error, self.kind = True, "error"
         set_tone(self.label, "error")
         self.label.setText(text)
 
     def show_warning(self, text: str) -> None:
         """A message that asks for attention but is no failure (the job may still run)."""
-        self.is_error = False
+        self.is_error, self.kind = False, "warning"
         set_tone(self.label, "warning")
         self.label.setText(text)
 
     def show_info(self, text: str) -> None:
-        self.is_error = False
+        self.is_error, self.kind = False, "info"
         set_tone(self.label, "info")
         self.label.setText(text)
 

@@ -396,3 +396,29 @@ def test_maps_colour_bar_and_views_without_training(open_tab, qtbot, tmp_path):
     assert len(tab.view.cells.data) == 9 * 9
     assert tab.export(tmp_path / "iris.png").is_file()
     assert UNIT_COLOUR not in CLASS_COLOURS
+
+
+def test_art_warns_of_a_blank_picture_and_clears_after_a_bad_file(open_tab, qtbot, tmp_path):
+    from app.gui.tabs.art import ArtTab
+
+    tab = open_tab(ArtTab)
+    qtbot.waitUntil(tab.settle, timeout=30_000)
+    tab.epochs_spin.setValue(2)
+    with qtbot.waitSignal(tab.runner.result, timeout=60_000):
+        tab.run_action.trigger()
+    assert tab.result is not None and tab.preview_views["binary"].array is not None
+
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((60, 80), 255, np.uint8)).save(blank)
+    tab.open_file(blank)
+    qtbot.waitUntil(tab.settle, timeout=30_000)
+    assert tab.status.kind == "warning" and "of the picture is ink" in tab.status.text()
+
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG not really")
+    tab.open_file(bad)
+    qtbot.waitUntil(tab.settle, timeout=30_000)
+    assert tab.status.is_error and "broken.png" in tab.status.text()
+    assert all(view.array is None for view in tab.preview_views.values())
+    assert tab.pipeline_result is None and "could not be read" in tab.stats_label.text()
+    assert tab.result is None and tab.last_frame is None  # the astronaut's drawing is gone
