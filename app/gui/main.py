@@ -75,16 +75,26 @@ LIBRARIES = ("PySide6", "pyqtgraph", "numpy", "numba", "scikit-image", "Pillow",
              "scipy", "matplotlib", "torch", "optuna", "click")  # fmt: skip
 
 
+#: Other distributions that bring a library (PySide6 comes as PySide6-Essentials).
+DISTRIBUTIONS = {"PySide6": ("PySide6", "PySide6-Essentials")}
+
+
 def versions() -> dict[str, str]:
-    """Gasworks' version and its libraries' ("not installed" for a missing one)."""
+    """Gasworks' version, its libraries' ("not installed" for a missing one) and Qt's."""
     from importlib.metadata import PackageNotFoundError, version
+
+    from PySide6.QtCore import qVersion
 
     out = {}
     for name in ("gasworks", *LIBRARIES):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
+        out[name] = "not installed"
+        for dist in DISTRIBUTIONS.get(name, (name,)):
+            try:
+                out[name] = version(dist)
+                break
+            except PackageNotFoundError:
+                continue
+    out["Qt"] = qVersion()
     return out
 
 

@@ -298,6 +298,7 @@ def test_menus_follow_the_tab_on_show(window, qtbot):
     about = win.show_about()
     text = about.findChild(QLabel).text()
     assert "Gasworks 0." in text and "numba" in text and "PySide6" in text
+    assert "not installed" not in text.split("PySide6", 1)[1].split("</tr>", 1)[0]
     about.close()
     actions = {a.text() for a in win.findChildren(QAction)}
     assert {"Zoom to &fit", "&100 %", "Reset &parameters", "&Quit"} <= actions
