@@ -408,6 +408,8 @@ def test_art_warns_of_a_blank_picture_and_clears_after_a_bad_file(open_tab, qtbo
     with qtbot.waitSignal(tab.runner.result, timeout=60_000):
         tab.run_action.trigger()
     assert tab.result is not None and tab.preview_views["binary"].array is not None
+    # No live re-run on the new inputs: its frames would race the clearing checked here.
+    tab.live_check.setChecked(False)
 
     blank = tmp_path / "blank.png"
     Image.fromarray(np.full((60, 80), 255, np.uint8)).save(blank)
