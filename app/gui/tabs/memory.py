@@ -293,7 +293,7 @@ class MemoryTab(JobTab):
         self.recall_combo = choice_combo(MonteCarloParams, "recall")
         self.mc_seed_spin = seed_box()
         self.mc_button = QPushButton("Run the Monte Carlo")
-        self.mc_button.clicked.connect(self.run_montecarlo)
+        self.mc_button.clicked.connect(self.start_montecarlo)
         mc.addRow("trials", self.trials_spin)
         mc.addRow("cut", self.cut_combo)
         mc.addRow("recall", self.recall_combo)
@@ -492,7 +492,7 @@ class MemoryTab(JobTab):
                                 cut=self.cut_combo.currentText(),
                                 recall=self.recall_combo.currentText())  # fmt: skip
 
-    def run_montecarlo(self) -> None:
+    def start_montecarlo(self) -> None:
         self._reset_bars()
         self._start_recipe("hopfield-montecarlo", None, self.montecarlo_params(),
                            seed=self.mc_seed_spin.value())  # fmt: skip

@@ -136,7 +136,7 @@ def test_montecarlo_json_export_equals_the_command_line(tab, qtbot, tmp_path):
 
 def test_montecarlo_shows_live_bars_and_cancels(tab, qtbot):
     tab.trials_spin.setValue(10_000_000)
-    tab.run_montecarlo()
+    tab.start_montecarlo()
     qtbot.waitUntil(lambda: tab.mc_label.text().split(" ")[0] not in ("", "bars:"),
                     timeout=TIMEOUT)  # fmt: skip
     assert tab.mc_bars.opts["height"].max() > 0
