@@ -9,8 +9,6 @@ module's ``mesh`` in the run's style, and the finished drawing last. ``gasworks 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +16,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from engines.errors import GasworksError
+from engines.movie import MOVIE_FORMATS as ANIMATION_FORMATS
+from engines.movie import check_movie_path, write_movie
 
-#: Suffixes :func:`write_animation` writes.
-ANIMATION_FORMATS = (".gif", ".mp4")
-#: The extra that brings MP4 (imageio-ffmpeg's bundled ffmpeg).
-VIDEO_EXTRA = "video"
 DEFAULT_FPS = 30
 DEFAULT_FRAMES = 120
 #: Frames wider than this (the style's canvas) are scaled down to it: a GIF of a 1,000 px
@@ -41,25 +37,10 @@ class AnimationParams(BaseModel):
     )
 
 
-class MissingExtra(GasworksError):
-    """A format needs an optional dependency that is not installed; names the extra."""
-
-
 def check_animation_path(path: str | Path) -> str:
     """The suffix of ``path`` (``.gif`` or ``.mp4``); a :class:`GasworksError` for any
-    other, and :class:`MissingExtra` for ``.mp4`` without imageio-ffmpeg."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in ANIMATION_FORMATS:
-        raise GasworksError(f"{path}: an animation's file name must end in .gif or .mp4")
-    if suffix == ".mp4":
-        try:
-            import imageio_ffmpeg  # noqa: F401
-        except ImportError:
-            raise MissingExtra(
-                f"{path}: writing MP4 needs the '{VIDEO_EXTRA}' extra (imageio-ffmpeg): "
-                f"pip install 'gasworks[{VIDEO_EXTRA}]'"
-            ) from None
-    return suffix
+    other, and :class:`engines.movie.MissingExtra` for ``.mp4`` without imageio-ffmpeg."""
+    return check_movie_path(path, ANIMATION_FORMATS)
 
 
 class SnapshotRecorder:
@@ -159,45 +140,11 @@ def write_animation(
 ) -> dict[str, Any]:
     """Write ``images`` as a GIF (looping) or an MP4 (H.264) at ``fps`` frames a second,
     atomically. Returns figures of what was written."""
-    path = Path(path)
-    suffix = check_animation_path(path)
     if not images:
         raise GasworksError("the run recorded no frame to animate")
-    if not overwrite and path.exists():
-        raise FileExistsError(f"{path}: already exists")
-    if suffix == ".gif":
-        import imageio.v3 as iio
-
-        from engines.atomic import atomic_write_bytes
-
-        data = iio.imwrite("<bytes>", np.stack(images), extension=".gif",
-                           duration=1000 / fps, loop=0)  # fmt: skip
-        atomic_write_bytes(path, data, overwrite=overwrite)
-    else:
-        _write_mp4(images, path, fps)
+    write_movie(images, path, fps, overwrite=overwrite)
     return {"frames": len(images), "fps": fps, "seconds": round(len(images) / fps, 2),
             "size": [int(images[0].shape[1]), int(images[0].shape[0])]}  # fmt: skip
-
-
-def _write_mp4(images: list[np.ndarray], path: Path, fps: int) -> None:
-    """H.264 through imageio-ffmpeg's bundled ffmpeg, written beside ``path`` and renamed."""
-    import imageio.v2 as imageio
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mp4", dir=path.parent)
-    os.close(fd)
-    try:
-        with imageio.get_writer(tmp, format="FFMPEG", fps=fps, codec="libx264",  # type: ignore[call-arg]
-                                macro_block_size=1, pixelformat="yuv420p",
-                                ffmpeg_log_level="error") as writer:  # fmt: skip
-            for image in images:
-                writer.append_data(image)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's file is private; outputs are not
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def render_animation(

@@ -379,10 +379,9 @@ def export_gp_demo(
             raise ParameterError(f"step must be from 0 to {len(result.steps) - 1}, got {k}")
         return atomic_write_bytes(path, png_bytes(gp_step_image(result.steps[k])),
                                   overwrite=overwrite)  # fmt: skip
-    import imageio.v3 as iio
+    from engines.movie import write_movie
 
     frames = [gp_step_image(s) for s in result.steps if len(s.mean)]
     if not frames:
         raise GasworksError("the run stopped before the first Gaussian process")
-    data = iio.imwrite("<bytes>", np.stack(frames), extension=".gif", duration=1000, loop=0)
-    return atomic_write_bytes(path, data, overwrite=overwrite)
+    return write_movie(frames, path, fps=1, overwrite=overwrite)  # one step a second

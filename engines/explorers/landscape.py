@@ -77,6 +77,7 @@ import numpy as np
 from engines.core import Callback, Snapshot, StepStats
 from engines.errors import GasworksError, ParameterError
 from engines.explorers.params import W_RANGE, LandscapeParams
+from engines.movie import check_movie_path, write_movie
 from engines.validation import check_count, check_seed
 
 CLASS_1_CENTRE = (1.0, 2.0)
@@ -605,30 +606,12 @@ def landscape_recipe(
 # --------------------------------------------------------------------------- export
 #: Suffixes :func:`export_landscape` writes.
 FORMATS = (".gif", ".mp4", ".png")
-VIDEO_EXTRA = "video"
-
-
-class MissingExtraError(GasworksError):
-    """An optional dependency a format needs is not installed; the message names the extra."""
 
 
 def check_format(path: str | Path) -> str:
     """The suffix of ``path`` if :func:`export_landscape` writes it (MP4 only when the
     ``video`` extra is installed), else a :class:`GasworksError` naming what to do."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise GasworksError(
-            f"{path}: the file name must end in {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"
-        )
-    if suffix == ".mp4":
-        try:
-            import imageio_ffmpeg  # noqa: F401
-        except ImportError:
-            raise MissingExtraError(
-                f"{path}: writing MP4 needs the '{VIDEO_EXTRA}' extra (imageio-ffmpeg): "
-                f"pip install 'gasworks[{VIDEO_EXTRA}]'"
-            ) from None
-    return suffix
+    return check_movie_path(path, FORMATS)
 
 
 def export_landscape(
@@ -686,14 +669,7 @@ def export_landscape(
         from engines.atomic import png_bytes
 
         return atomic_write_bytes(path, png_bytes(image), overwrite=overwrite)
-    frames = _rendered(result, progress)
-    if suffix == ".gif":
-        import imageio.v3 as iio
-
-        data = iio.imwrite("<bytes>", frames, extension=".gif",
-                           duration=1000 / result.params.fps, loop=0)  # fmt: skip
-        return atomic_write_bytes(path, data, overwrite=overwrite)
-    return _write_mp4(frames, path, result.params.fps, overwrite=overwrite)
+    return write_movie(_rendered(result, progress), path, result.params.fps, overwrite=overwrite)
 
 
 class ExportCancelled(Exception):
@@ -710,27 +686,3 @@ def _rendered(result: LandscapeResult, progress) -> list[np.ndarray]:
         if progress is not None and progress(k + 1, result.frames):
             raise ExportCancelled
     return frames
-
-
-def _write_mp4(frames: list[np.ndarray], path: Path, fps: int, *, overwrite: bool) -> Path:
-    """H.264 through imageio-ffmpeg's bundled ffmpeg, written beside ``path`` and renamed."""
-    import os
-    import tempfile
-
-    import imageio.v2 as imageio
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mp4", dir=path.parent)
-    os.close(fd)
-    try:
-        with imageio.get_writer(tmp, format="FFMPEG", fps=fps, codec="libx264",  # type: ignore[call-arg]
-                                macro_block_size=1, pixelformat="yuv420p",
-                                ffmpeg_log_level="error") as writer:  # fmt: skip
-            for image in frames:
-                writer.append_data(image)
-        if not overwrite and path.exists():
-            raise FileExistsError(f"{path}: already exists (use --force to overwrite)")
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path

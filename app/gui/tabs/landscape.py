@@ -173,11 +173,12 @@ def export_job(control: Control, write, result, path, *, progress: bool = False,
 
 def mp4_missing() -> str | None:
     """Why MP4 cannot be written here (the missing extra), or None."""
-    from engines.explorers.landscape import MissingExtraError, check_format
+    from engines.explorers.landscape import check_format
+    from engines.movie import MissingExtra
 
     try:
         check_format("x.mp4")
-    except MissingExtraError as exc:
+    except MissingExtra as exc:
         return str(exc).split(": ", 1)[1]
     return None
 

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from engines.art.animation import (
-    MissingExtra,
     SnapshotRecorder,
     check_animation_path,
     render_animation,
 )
 from engines.errors import GasworksError
+from engines.movie import MissingExtra
 from engines.presets import validate_preset
 from engines.render import render_input
 

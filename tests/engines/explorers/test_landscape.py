@@ -16,7 +16,6 @@ from engines.explorers import landscape as ls
 from engines.explorers.landscape import (
     LandscapeEngine,
     LandscapeFrame,
-    MissingExtraError,
     export_landscape,
     gradient,
     landscape_recipe,
@@ -26,6 +25,7 @@ from engines.explorers.landscape import (
     weight_axis,
 )
 from engines.explorers.params import LandscapeParams
+from engines.movie import MissingExtra
 
 SMALL = {"frames": 10, "grid": 32, "hold_frames": 2, "blend_frames": 3, "spread_pairs": 8,
          "panel_px": 160}  # fmt: skip
@@ -240,7 +240,7 @@ def test_mp4_without_imageio_ffmpeg_names_the_extra(monkeypatch, tmp_path):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_ffmpeg)
-    with pytest.raises(MissingExtraError, match=r"'video' extra.*gasworks\[video\]"):
+    with pytest.raises(MissingExtra, match=r"'video' extra.*gasworks\[video\]"):
         ls.check_format(tmp_path / "a.mp4")
 
 
