@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "softmax", "linear")
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "softplus", "softmax", "linear")
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
@@ -62,6 +62,8 @@ def _activate(name: str, z: torch.Tensor) -> torch.Tensor:
         return torch.tanh(z)
     if name == "relu":
         return torch.relu(z)
+    if name == "softplus":
+        return torch.nn.functional.softplus(z)
     if name == "softmax":
         return torch.softmax(z, dim=-1)
     return z
@@ -156,6 +158,8 @@ def _np_activate(name: str, z: np.ndarray) -> np.ndarray:
         return np.tanh(z)
     if name == "relu":
         return np.maximum(z, 0.0)
+    if name == "softplus":
+        return np.logaddexp(0.0, z)
     if name == "softmax":
         e = np.exp(z - z.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)

@@ -80,7 +80,7 @@ class TrainerParams(BaseModel):
     )
     # ---------------------------------------------------------------- network
     hidden: tuple[int, ...] = Field((25,), description="sizes of the hidden layers, e.g. 500,300")
-    activation: Literal["sigmoid", "tanh", "relu"] = Field(
+    activation: Literal["sigmoid", "tanh", "relu", "softplus"] = Field(
         "sigmoid", description="activation of the hidden layers"
     )
     output: Literal["auto", "softmax", "sigmoid", "linear"] = Field(
