@@ -1,6 +1,7 @@
 """Responsiveness of the studio window, measured (run by hand, not a test).
 
     .venv/bin/python benchmarks/bench_gui.py                # offscreen by default
+    .venv/bin/python benchmarks/bench_gui.py --startup 5    # only the start-up stall
     QT_QPA_PLATFORM=xcb xvfb-run -s "-screen 0 1400x1000x24" \
         .venv/bin/python benchmarks/bench_gui.py            # a real window under Xvfb
 
@@ -10,7 +11,11 @@ Figures, each beside its target:
 - live view: new frames drawn per second while the astronaut preset's GNG trains (~2,400
   nodes, ~6,000 edges; target >= 30 fps): snapshots drawn, and the view's paint events;
 - training speed in the window against the same training headless (target >= 50 %);
-- the longest event-loop stall while training, from a 20 ms heartbeat timer (target < 100 ms);
+- the longest event-loop stall while the window builds its tabs (the engines imported in a
+  worker meanwhile), from a 20 ms heartbeat timer (target < 100 ms); ``--startup N`` measures
+  only that, in N fresh windows with torch's native library preloaded without the GIL
+  (:mod:`app.gui.preload`) and N without (the reference), alternating;
+- the longest event-loop stall while training, from the same heartbeat (target < 100 ms);
 - cancel latency: from Cancel to the worker thread's end (target < 200 ms);
 - closing the window while training: time until every worker thread has stopped;
 - live art: with the astronaut recipe (its own 20 epochs), from a changed setting (the
@@ -222,14 +227,96 @@ def live_latency(app, art, what: str, k: int) -> float:
     return art.live_latency, painted
 
 
+def startup_child(reference: bool) -> None:
+    """One window built in this process: print the longest event-loop stall until every tab
+    is built, and the longest tab-building turn (``reference``: torch's native library
+    loaded by its import, the GIL held, as before :mod:`app.gui.preload`)."""
+    from PySide6.QtCore import QSettings
+
+    settings_dir = tempfile.mkdtemp(prefix="gasworks-bench-")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+    import app.gui.preload
+    from app.gui.main import MainWindow, application, wait_until
+
+    if reference:
+        app.gui.preload.NATIVE_LIBRARIES = {}
+    turns = []
+    build_next = MainWindow._build_next
+
+    def timed(self):
+        start = time.perf_counter()
+        build_next(self)
+        turns.append(time.perf_counter() - start)
+
+    MainWindow._build_next = timed
+    qt = application()
+    beat = Heartbeat()
+    beat.start()
+    window = MainWindow(warm_up=False)
+    window.resize(1400, 940)
+    window.show()
+    wait_until(qt, lambda: window.ready, 120)
+    print(f"{beat.stop()} {max(turns)}", flush=True)
+    os._exit(0)
+
+
+def startup_stalls(repeats: int) -> dict[str, list[tuple[float, float]]]:
+    """(stall, longest turn) of ``repeats`` fresh windows each, with and without the
+    preload, alternating (a fresh process each: the imports happen once per process)."""
+    out: dict[str, list[tuple[float, float]]] = {"reference": [], "preload": []}
+    for _ in range(repeats):
+        for kind in out:
+            command = [sys.executable, __file__, "--startup-child"]
+            if kind == "reference":
+                command.append("--reference")
+            done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+            last = done.stdout.strip().splitlines()[-1:] or [""]
+            try:
+                stall, turn = (float(x) for x in last[0].split())
+            except ValueError:
+                raise SystemExit(f"startup child failed: {done.stderr}") from None
+            out[kind].append((stall, turn))
+    return out
+
+
+def print_startup(repeats: int) -> None:
+    """The longest stall while the window builds its tabs, with and without the preload."""
+    stalls = startup_stalls(repeats)
+    for kind, label in (("reference", "import torch holding the GIL (reference)"),
+                        ("preload", "torch's library preloaded, GIL released")):  # fmt: skip
+        ms = sorted(s * 1000 for s, _ in stalls[kind])
+        turn = max(t for _, t in stalls[kind]) * 1000
+        print(f"startup stall, {label}: median {statistics.median(ms):.0f} ms, "
+              f"max {max(ms):.0f} ms (of {repeats}: {', '.join(f'{m:.0f}' for m in ms)}); "
+              f"longest tab-building turn {turn:.0f} ms")  # fmt: skip
+    ratio = statistics.median(s for s, _ in stalls["reference"]) / statistics.median(
+        s for s, _ in stalls["preload"]
+    )
+    median = statistics.median(s for s, _ in stalls["preload"])
+    verdict = "ok" if median < TARGETS["stall"] else "MISSED"
+    print(f"reference / preload: {ratio:.1f}x; target < {TARGETS['stall'] * 1000:.0f} ms: "
+          f"{verdict}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--startup", type=int, default=0, metavar="N",
+                        help="only the stall while the tabs are built: N fresh windows with "
+                        "and without the native-library preload")  # fmt: skip
+    parser.add_argument("--startup-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--epochs", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3, help="launches timed")
     parser.add_argument("--cancels", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3, help="training runs in the window")
     parser.add_argument("--live", type=int, default=10, help="live re-runs timed per setting")
     args = parser.parse_args()
+    if args.startup_child:
+        startup_child(args.reference)
+    if args.startup:
+        print_startup(args.startup)
+        return
 
     appear, ready, total = window_appears(args.repeats)
     w = in_window(args.epochs, args.cancels, args.runs, args.live)

@@ -499,6 +499,9 @@ def import_job(control, modules: list[str]) -> None:
     """Import the tabs' modules (and so the engines) off the GUI thread."""
     import importlib
 
+    from app.gui.preload import preload
+
+    preload()  # torch's native code loaded without the GIL: the window keeps painting
     for module in modules:
         control.checkpoint()
         importlib.import_module(module)
