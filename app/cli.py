@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "landscape": "app.commands.landscape:landscape",
     "tune": "app.commands.tune:tune",
     "train": "app.commands.train:train",
+    "reflect": "app.commands.reflect:reflect",
     "gui": "app.commands.gui:gui",
 }
 

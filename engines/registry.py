@@ -128,6 +128,12 @@ JOBS: tuple[JobKind, ...] = (
             "engines.trainers.params:TrainerParams", "engines.trainers.recipe:compare_recipe",
             "engines.trainers.recipe:Comparison", "engines.trainers.recipe:export_comparison",
             "engines.trainers.recipe:warm_up", command="train", tab="trainers"),
+    JobKind("reflect", "error reflection ensembles and their fair baselines", None,
+            "engines.trainers.reflection:ReflectionParams",
+            "engines.trainers.reflection:reflection_recipe",
+            "engines.trainers.reflection:ReflectionResult",
+            "engines.trainers.reflection:export_reflection",
+            "engines.trainers.reflection:warm_up", command="reflect"),
 )  # fmt: skip
 
 _BY_NAME = {job.name: job for job in JOBS}

@@ -49,7 +49,15 @@ CASES = {
                       {"seeds": 2}, ".json"),
     "train-compare": lambda: ("spirals", _preset("trainer", engine_params={"hidden": [4]}),
                               {"seeds": 1, "epochs": 3}, ".csv"),
+    "reflect": lambda: ("piecewise", _reflect(), {"seeds": 2}, ".json"),
 }  # fmt: skip
+
+
+def _reflect():
+    from engines.trainers.reflection import ReflectionParams
+
+    return ReflectionParams(samples=60, test_samples=40, hidden=4, epochs=3, error_hidden=3,
+                            error_epochs=2, gate_epochs=2, clusters=2, min_samples=3)
 
 
 def _hopfield_async():
