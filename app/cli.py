@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "tune": "app.commands.tune:tune",
     "train": "app.commands.train:train",
     "reflect": "app.commands.reflect:reflect",
+    "eco": "app.commands.eco:eco",
     "gui": "app.commands.gui:gui",
 }
 

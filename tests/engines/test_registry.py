@@ -49,8 +49,15 @@ CASES = {
                       {"seeds": 2}, ".json"),
     "train-compare": lambda: ("spirals", _preset("trainer", engine_params={"hidden": [4]}),
                               {"seeds": 1, "epochs": 3}, ".csv"),
+    "eco": lambda: ("xor", _eco(), {}, ".json"),
     "reflect": lambda: ("piecewise", _reflect(), {"seeds": 2}, ".json"),
 }  # fmt: skip
+
+
+def _eco():
+    from engines.trainers.eco.params import EcoParams
+
+    return EcoParams(hidden=(3,), epochs=3, seeds=2, ood_rows=20)
 
 
 def _reflect():

@@ -140,3 +140,25 @@ class EcoParams(BaseModel):
     def schedule_text(self) -> str:
         """``usual``, ``until`` or ``repeat:K``, as the command line writes it."""
         return f"repeat:{self.repeats}" if self.schedule == "repeat" else self.schedule
+
+
+def schedule_fields(text: str) -> dict[str, object]:
+    """``{"schedule", "repeats"}`` for a schedule written ``usual``, ``until`` or
+    ``repeat:K`` (K from 1 to 1000); ValueError naming the allowed spellings otherwise."""
+    from engines.options import bounds, choices
+
+    names = choices(EcoParams, "schedule")
+    lo, hi = bounds(EcoParams, "repeats")
+    allowed = f"{', '.join(n for n in names if n != 'repeat')} or repeat:K (K from {lo} to {hi})"
+    name, _, count = str(text).strip().partition(":")
+    if name not in names or (name == "repeat") != bool(count):
+        raise ValueError(f"schedule must be {allowed}, got {text!r}")
+    if name != "repeat":
+        return {"schedule": name}
+    try:
+        repeats = int(count)
+    except ValueError:
+        raise ValueError(f"schedule must be {allowed}, got {text!r}") from None
+    if not lo <= repeats <= hi:
+        raise ValueError(f"schedule must be {allowed}, got {text!r}")
+    return {"schedule": "repeat", "repeats": repeats}

@@ -1,0 +1,70 @@
+"""``gasworks eco``: its JSON (keys, means and sds that agree with the runs), its outputs, and
+bad input (exit 2, one line, no traceback)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+FAST = ("--epochs", "3", "--hidden", "4", "--seeds", "2")
+FIGURES = ["accuracy", "auroc", "fpr95", "noise_confidence", "collapse_rate"]
+
+
+def test_json_keys_and_values(gasworks):
+    result = gasworks("eco", "xor", *FAST, "--json")
+    assert result.exit_code == 0, result.output
+    payload = result.json
+    assert list(payload) == ["dataset", "methods"] and payload["dataset"] == "xor"
+    assert list(payload["methods"]) == ["plain", "eco", "outlier_exposure", "double_backprop"]
+    for figures in payload["methods"].values():
+        assert list(figures) == [*FIGURES, "sd"] and list(figures["sd"]) == FIGURES
+        for name in FIGURES:
+            assert 0.0 <= figures[name] <= 1.0 and figures["sd"][name] >= 0.0
+
+
+def test_json_means_and_sds_are_those_of_the_runs(gasworks):
+    from engines.trainers.eco.params import EcoParams
+    from engines.trainers.eco.recipe import eco_recipe
+
+    result = gasworks("eco", "moons", *FAST, "--seed", "4", "--objective", "seed",
+                      "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    runs = eco_recipe("moons", EcoParams(epochs=3, hidden=(4,), seeds=2, objective="seed"),
+                      seed=4).runs_of("eco")  # fmt: skip
+    values = [r.figures["auroc"] for r in runs]
+    eco = result.json["methods"]["eco"]
+    assert eco["auroc"] == pytest.approx(np.mean(values))
+    assert eco["sd"]["auroc"] == pytest.approx(np.std(values, ddof=1))
+
+
+def test_table_and_outputs(gasworks, tmp_path):
+    png, js = tmp_path / "eco.png", tmp_path / "eco.json"
+    human = gasworks("eco", "xor", *FAST, "--schedule", "repeat:2", "--delearn", "noise",
+                     "-o", png)  # fmt: skip
+    assert human.exit_code == 0, human.output
+    assert "outlier_exposure" in human.stdout and "±" in human.stdout
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = gasworks("eco", "xor", *FAST, "-o", png)
+    assert again.exit_code == 2 and "--force" in again.stderr
+    as_json = gasworks("eco", "xor", *FAST, "-o", js, "--json")
+    assert json.loads(js.read_text()) == as_json.json
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nope",), "no such data set"),
+        (("moons", "--schedule", "repeat"), "repeat:K"),
+        (("moons", "--schedule", "sometimes"), "usual, until or repeat:K"),
+        (("moons", "--activation", "relu"), "zero almost everywhere"),
+        (("moons", "--lambda", "-1"), "--lambda"),
+        (("diabetes", "--epochs", "1"), "regression"),
+        (("moons", "-o", "out.txt"), ".png or .json"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(gasworks, args, message):
+    result = gasworks("eco", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Traceback" not in result.output
