@@ -29,7 +29,8 @@ Collapse and stabilisers
 ------------------------
 After each epoch the validation rows are classified: the network has *collapsed* when at
 least ``collapse_share`` of them get one class, or its outputs are not finite (the seed's
-"locked on one output value"). With ``stabilise`` (and only then) updates are clipped to a
+"locked on one output value"). For ECO with ``stabilise`` (and only then: the baselines
+train without them) updates are clipped to a
 gradient norm of ``clip``, λ warms up over ``warmup`` epochs, and a collapse after a healthy
 epoch puts the last healthy weights back, multiplies the learning rate by ``lr_factor`` and
 clears Adam's moments (``recoveries`` counts these).
@@ -139,10 +140,15 @@ class EcoTrainer(Trainer):
 
     # ------------------------------------------------------------------ pieces
     @property
+    def stabilised(self) -> bool:
+        """The stabilisers are on: ECO with ``stabilise``."""
+        return self.eco.stabilise and self.kind == "eco"
+
+    @property
     def lam_weight(self) -> float:
         """The warm-up factor w of λ for the coming epoch."""
         p = self.eco
-        if not p.stabilise or p.warmup == 0:
+        if not self.stabilised or p.warmup == 0:
             return 1.0
         return min(1.0, (self.iteration + 1) / p.warmup)
 
@@ -193,7 +199,7 @@ class EcoTrainer(Trainer):
         targets = F.one_hot(chosen, k).to(inputs.dtype)
         parameters = list(self.network.parameters())
         grads = torch.autograd.grad(self.error(inputs, targets), parameters)
-        if p.stabilise and p.clip > 0:
+        if self.stabilised and p.clip > 0:
             norm = torch.sqrt(sum(g.square().sum() for g in grads))
             scale = min(1.0, p.clip / (float(norm) + 1e-12))
             grads = [g * scale for g in grads]
@@ -220,7 +226,7 @@ class EcoTrainer(Trainer):
             for _ in range(most):
                 self.optimizer.zero_grad(set_to_none=True)
                 self.objective(xb, yb).backward()
-                if p.stabilise and p.clip > 0:
+                if self.stabilised and p.clip > 0:
                     torch.nn.utils.clip_grad_norm_(self.network.parameters(), p.clip)
                 self.optimizer.step()
                 if eco and p.delearn != "none":
@@ -234,7 +240,7 @@ class EcoTrainer(Trainer):
         p = self.eco
         outputs = self.outputs(self.data.x_val)
         collapsed = measure.is_collapsed(outputs, p.collapse_share)
-        if collapsed and p.stabilise and p.lr_factor < 1 and self._healthy is not None:
+        if collapsed and self.stabilised and p.lr_factor < 1 and self._healthy is not None:
             self._recover()
             outputs = self.outputs(self.data.x_val)
             collapsed = measure.is_collapsed(outputs, p.collapse_share)
