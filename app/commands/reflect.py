@@ -117,7 +117,7 @@ FUNCTION (the paper's table; no argument = all four):
 @click.option("--epochs", type=range_of(ReflectionParams, "epochs"), default=None,
               help="Epochs of the base network (default 300).")  # fmt: skip
 @click.option("--error-epochs", type=range_of(ReflectionParams, "error_epochs"), default=None,
-              help="Epochs of each error network (default 300).")  # fmt: skip
+              help="Epochs of each error network (default 1000).")  # fmt: skip
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE", callback=_settings,
               help="Any other parameter, e.g. --set clusters=6 --set threshold=0.8 "
               "(repeatable; see the README for the fields).")  # fmt: skip

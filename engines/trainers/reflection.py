@@ -121,7 +121,7 @@ class ReflectionParams(BaseModel):
     error_hidden: int = Field(
         32, ge=1, le=10_000, description="hidden ReLU units of each error network"
     )
-    error_epochs: int = Field(300, ge=1, le=100_000, description="epochs of each error network")
+    error_epochs: int = Field(1000, ge=1, le=100_000, description="epochs of each error network")
     combine: Literal["replace", "residual"] = Field(
         "replace",
         description="replace: the chosen error network's output is the prediction (the "
