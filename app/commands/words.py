@@ -107,8 +107,12 @@ def _count_one(
     from engines.errors import GasworksError
     from engines.render import source_stem
     from engines.words import words_recipe
+    from engines.words.looks import page_warning
     from engines.words.overlay import export_overlay
 
+    warning = page_warning(source, preset)
+    if warning:  # before the count, which on a photo runs long for nothing
+        click.echo(f"Warning: {source}: {warning}", err=True)
     result = words_recipe(source, preset, seed=seed)
     entry = result.to_dict()
     if output is not None or out_dir is not None:

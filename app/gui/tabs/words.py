@@ -8,6 +8,11 @@ presented of the run's budget); Cancel stops it at its next step. The overlay dr
 word's subgraph in its own colour with its number; the exports are the job's own
 (:func:`engines.words.overlay.export_overlay`), so the JSON is what ``gasworks words --json``
 prints for the page.
+
+A page is checked as soon as it is chosen, before any count: the page is shown, and one that
+does not look like text (a photo: large blobs, or specks for letters) is warned about in the
+status line, with the check ``gasworks words`` prints on stderr
+(:func:`engines.words.looks.page_warning`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -33,12 +39,15 @@ from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.panels import sample_combo, side_panel, source_picker
 from app.gui.widgets.params_form import ParamsForm, seed_box
 from app.gui.widgets.presets import PresetBar
+from app.gui.workers import JobRunner
 from engines.pipeline import SAMPLES
 from engines.presets import Preset, validate_preset
 
 TITLE = "Words"
 MISSING = "count the words first"
 DEFAULT_PRESET = "page-words"
+#: Wait after the last change of the page or its settings before the page is checked.
+CHECK_DELAY_MS = 150
 
 
 def accepts_preset(table: dict[str, Any]) -> bool:
@@ -50,6 +59,19 @@ def with_overlay(result) -> tuple[Any, np.ndarray]:
     from engines.words.overlay import overlay_image
 
     return result, np.asarray(overlay_image(result))
+
+
+def page_check_job(control, source: str, preset: Preset):
+    """The page as the check reads it (8-bit, for the preview) and the check's warning
+    (None: it looks like text), for ``source``."""
+    from engines.words import WordParams
+    from engines.words.looks import check_text, page_grey
+
+    control.checkpoint()
+    grey = page_grey(source, preset.pipeline)
+    control.checkpoint()
+    warning = check_text(grey, preset.engine_params or WordParams()).warning
+    return source, (np.clip(grey, 0.0, 1.0) * 255 + 0.5).astype(np.uint8), warning
 
 
 def progress(snapshot) -> float:
@@ -69,7 +91,19 @@ class WordsTab(JobTab):
         self.result = None
         self.overlay: np.ndarray | None = None
         self.counted_source: str | None = None
+        #: The last check's warning for the page on show (None: it looks like text).
+        self.page_warning: str | None = None
+        self.checked_source: str | None = None
+        self.checker = JobRunner(self)
+        self.checker.result.connect(self._on_checked)
+        self.checker.failed.connect(self._on_check_failed)
+        self._check_timer = QTimer(self)
+        self._check_timer.setSingleShot(True)
+        self._check_timer.setInterval(CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.check_page)
         self._build()
+        self.pipeline_form.changed.connect(self.schedule_check)
+        self.params_form.changed.connect(self.schedule_check)
         self.runner.result.connect(self._on_result)
         self.runner.failed.connect(lambda _: self.clear_result())
         from app.gui.widgets.live import FramePump
@@ -153,6 +187,42 @@ class WordsTab(JobTab):
         self.source = source
         self.source_label.setText(source)
         self.sample_combo.setCurrentIndex(max(self.sample_combo.findData(source), 0))
+        self.schedule_check()
+
+    # ------------------------------------------------------------------ the page's check
+    def schedule_check(self) -> None:
+        """Check the page soon (the last of several quick changes counts)."""
+        self._check_timer.start()
+
+    def check_page(self) -> None:
+        """Show the page and whether it looks like text (in a worker; a newer check
+        supersedes an older one)."""
+        self._check_timer.stop()
+        try:
+            preset = self.current_preset()
+        except Exception:  # a bad field is marked beside it; Run reports it
+            return
+        self.checker.start(page_check_job, self.source, preset)
+
+    def _on_checked(self, payload) -> None:
+        source, grey, warning = payload
+        if source != self.source:
+            return
+        self.page_warning, self.checked_source = warning, source
+        if self.result is None and not self.busy:
+            self.overlay_view.set_array(grey)
+        if warning:
+            self.status.show_warning(warning)
+        elif self.status.kind == "warning":
+            self.status.clear()
+
+    def _on_check_failed(self, message: str) -> None:
+        """The page cannot be read: no picture of it (the message says why)."""
+        self.page_warning, self.checked_source = None, None
+        if self.result is None and not self.busy:
+            self.overlay_view.set_array(None)
+        if not self.busy:
+            self.show_error(message)
 
     def _on_sample(self, index: int) -> None:
         source = self.sample_combo.itemData(index)
@@ -211,7 +281,13 @@ class WordsTab(JobTab):
             return
         self.clear_result()
         self.start_recipe("words", self.source, preset, frame=progress, then=with_overlay)
-        self.status.show_info(f"Counting the words of {self.source}…")
+        if self.page_warning and self.checked_source == self.source:
+            self.status.show_warning(
+                f"Counting the words of {self.source}, though "
+                f"{self.page_warning[0].lower()}{self.page_warning[1:]}"
+            )
+        else:
+            self.status.show_info(f"Counting the words of {self.source}…")
 
     def _on_result(self, payload) -> None:
         result, overlay = payload
@@ -243,3 +319,12 @@ class WordsTab(JobTab):
         from engines.words.overlay import export_overlay
 
         return self.write_export(self.result, export_overlay, path, MISSING)
+
+    def settle(self) -> bool:
+        """True once no check of the page is pending or running."""
+        return not self.checker.running and not self._check_timer.isActive()
+
+    def shutdown(self) -> bool:
+        self._check_timer.stop()
+        ok = self.checker.shutdown()
+        return super().shutdown() and ok

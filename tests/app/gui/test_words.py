@@ -99,3 +99,54 @@ def test_a_bad_page_dropped_shows_its_name(tab, qtbot, tmp_path):
     tab.run_default()
     wait_idle(qtbot, tab, timeout=30_000)
     assert tab.result is not None and not tab.status.is_error
+
+
+def test_a_photo_is_warned_about_before_counting_and_a_page_is_not(tab, qtbot):
+    """The coins photo: the warning the command line prints, as soon as the page is shown
+    (before Run); the sample page after it: no warning, the page's pixels shown."""
+    from engines.words.looks import page_grey, page_warning
+
+    qtbot.waitUntil(tab.settle, timeout=20_000)
+    assert tab.page_warning is None and tab.status.kind != "warning"
+    shown = tab.overlay_view._pixmap.toImage()
+    grey = page_grey("sample:page", tab.current_preset().pipeline)  # the preset's crop
+    assert (shown.height(), shown.width()) == grey.shape == (142, 384)  # before any count
+    assert shown.pixelColor(200, 100).red() == round(grey[100, 200] * 255)
+    with qtbot.waitSignal(tab.checker.result, timeout=20_000):  # picked: the crop dropped
+        tab.sample_combo.activated.emit(tab.sample_combo.findData("sample:coins"))
+    expected = page_warning("sample:coins", tab.current_preset())
+    assert expected and "does not look like text" in expected
+    assert tab.page_warning == expected and tab.status.kind == "warning"
+    assert tab.status.text() == expected and tab.result is None and not tab.busy
+    shown = tab.overlay_view._pixmap.toImage()
+    assert (shown.width(), shown.height()) == (384, 303)
+    with qtbot.waitSignal(tab.checker.result, timeout=20_000):
+        tab.set_source("sample:page")
+    assert tab.page_warning is None and tab.status.kind != "warning"
+
+
+def test_the_command_line_warns_on_stderr_before_counting(monkeypatch):
+    """``gasworks words`` prints the same warning on stderr, before the count starts (the
+    count itself is replaced here: on the coins photo it runs for a minute)."""
+    from engines.words import looks
+
+    order = []
+    check = looks.page_warning
+
+    def checked(source, preset):
+        order.append(("check", source))
+        return check(source, preset)
+
+    def counted(source, preset, **kwargs):
+        order.append(("count", source))
+        raise ValueError("not counted in this test")
+
+    monkeypatch.setattr(looks, "page_warning", checked)
+    monkeypatch.setattr("engines.words.words_recipe", counted)
+    result = CliRunner().invoke(main, ["words", "sample:page", "sample:coins"])
+    expected = check("sample:coins", load_preset("words"))
+    assert "does not look like text" in expected
+    assert f"Warning: sample:coins: {expected}" in result.stderr
+    assert "Warning: sample:page" not in result.stderr
+    assert order == [("check", "sample:page"), ("count", "sample:page"),
+                     ("check", "sample:coins"), ("count", "sample:coins")]  # fmt: skip
