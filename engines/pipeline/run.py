@@ -15,7 +15,17 @@ import numpy as np
 from engines.pipeline import auto, steps, tone
 from engines.pipeline.loading import load_image
 from engines.pipeline.params import PipelineParams
-from engines.pipeline.points import binary_to_points, pixels_to_points
+from engines.pipeline.points import binary_to_points, pixels_to_points, points_to_pixels
+
+#: The points preview is drawn on a canvas up to this many pixels on its longer side: an
+#: image this size or more has one canvas pixel per image pixel, a smaller one a whole
+#: number of canvas pixels per image pixel (at most :data:`MAX_POINTS_ZOOM`).
+POINTS_PREVIEW_SIDE = 1600
+MAX_POINTS_ZOOM = 4
+#: Points per dot that draw it black (more points in one place draw no darker); a dot of
+#: one point has this darkness (0: white, 1: black).
+POINTS_BLACK = 4
+LONE_POINT = 0.6
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,10 @@ class PipelineResult:
     def previews(self) -> dict[str, np.ndarray]:
         """Each step as an 8-bit image (grey, blurred, binary with ink black, points).
 
-        In tone mode the third image is the density map (darker: more points per pixel)
-        and the fourth the sampled points; in edges mode both show the edge pixels."""
+        In tone mode the third image is the density map (darker: more points per pixel).
+        The fourth draws the points themselves (:func:`points_preview`): the subset kept
+        under ``max_points``, the samples of tone mode; it is larger than the others when
+        the image is small (a whole number of its pixels per image pixel)."""
         ink = np.where(self.binary, 0, 255).astype(np.uint8)
         if self.density is not None:
             top = max(float(self.density.max()), 1e-12)
@@ -66,7 +78,7 @@ class PipelineResult:
             "grey": _to_uint8(self.grey),
             "blurred": _to_uint8(self.blurred),
             "binary": ink,
-            "points": _points_preview(self.binary, self.points.shape[0]),
+            "points": points_preview(self.points, self.binary.shape, self.params.scale),
         }
 
 
@@ -74,12 +86,47 @@ def _to_uint8(image: np.ndarray) -> np.ndarray:
     return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
-def _points_preview(binary: np.ndarray, n_points: int) -> np.ndarray:
-    """Foreground pixels as dark dots on white; when subsampled, a lighter ink."""
-    preview = np.full(binary.shape, 255, dtype=np.uint8)
-    total = int(binary.sum())
-    preview[binary] = 0 if n_points >= total else 140
-    return preview
+def points_zoom(shape: tuple[int, int]) -> int:
+    """Canvas pixels per image pixel of the points preview of an image of ``shape``."""
+    return int(np.clip(POINTS_PREVIEW_SIDE // max(max(shape), 1), 1, MAX_POINTS_ZOOM))
+
+
+def points_preview(points: np.ndarray, shape: tuple[int, int], scale: float = 1.0) -> np.ndarray:
+    """The points as dots on white: what the network will learn from.
+
+    Each point (placed back on the image by :func:`points_to_pixels`) is a dot of
+    ``zoom - 1`` canvas pixels square (one pixel when ``zoom`` is 1), ``zoom`` =
+    :func:`points_zoom`: neighbouring points on the pixel grid stay apart, so a shape filled
+    with points reads as dots, not as ink. A dot is darker the more points fall on it,
+    black from :data:`POINTS_BLACK` (tone mode's samples pile up in the dark).
+
+    Parameters
+    ----------
+    points : (P, 2) ndarray
+        As the pipeline makes them: ``(col, -row) * scale``.
+    shape : (M, N)
+        The image the points come from.
+
+    Returns
+    -------
+    (M * zoom, N * zoom) ndarray of uint8
+    """
+    zoom = points_zoom(shape)
+    height, width = shape[0] * zoom, shape[1] * zoom
+    rows, cols = points_to_pixels(points, scale)
+    r = np.clip(np.floor(rows * zoom + 0.5).astype(np.int64), 0, height - 1)
+    c = np.clip(np.floor(cols * zoom + 0.5).astype(np.int64), 0, width - 1)
+    counts = np.bincount(r * width + c, minlength=height * width).reshape(height, width)
+    dot = max(1, zoom - 1)
+    if dot > 1:  # each point's count spread over its dot (down and right of it)
+        spread = np.zeros_like(counts)
+        for dr in range(dot):
+            for dc in range(dot):
+                spread[dr:, dc:] += counts[: height - dr, : width - dc]
+        counts = spread
+    more = np.minimum((counts - 1) / (POINTS_BLACK - 1), 1.0)
+    level = np.where(counts > 0, LONE_POINT + (1.0 - LONE_POINT) * more, 0.0)
+    return (255.0 * (1.0 - level) + 0.5).astype(np.uint8)
 
 
 def prepare_grey(image: np.ndarray, params: PipelineParams) -> tuple[np.ndarray, np.ndarray]:
@@ -153,8 +200,9 @@ def _sampled(
     seed = params.subsample_seed
     if mode == "tone":
         density = tone.tone_density(
-            blurred, gamma=params.gamma, density=params.density, invert=params.invert
-        )
+            blurred, gamma=params.gamma, density=params.density, invert=params.invert,
+            lines=params.tone_lines,
+        )  # fmt: skip
         expected = float(density.sum())
         if params.max_points is not None and expected > params.max_points:
             # A lower density draws about max_points points (cheaper than drawing them all).

@@ -131,11 +131,15 @@ class ArtFrame:
 
 
 def pipeline_job(control, source: str, preset: Preset):
-    """The pipeline's result for ``source`` (a file, ``sample:NAME`` or ``text:...``)."""
+    """The pipeline's result for ``source`` (a file, ``sample:NAME`` or ``text:...``) and
+    its preview images (drawn here, off the GUI thread: the points of a photo in tone mode
+    are a million dots)."""
     from engines.render import run_input_pipeline
 
     control.checkpoint()
-    return run_input_pipeline(source, preset)
+    result = run_input_pipeline(source, preset)
+    control.checkpoint()
+    return result, result.previews()
 
 
 def art_job(control, source: str, preset: Preset, pipeline=None, recorder=None, live=False):
@@ -576,10 +580,11 @@ class ArtTab(JobTab):
         self._pending_key = key
         self.previews.start(pipeline_job, self.source, preset)
 
-    def _on_preview(self, result) -> None:
+    def _on_preview(self, payload) -> None:
+        result, images = payload
         self.pipeline_result = result
         self._pipeline_key = self._pending_key
-        for step, image in result.previews().items():
+        for step, image in images.items():
             self.preview_views[step].set_array(image)
         h, w = result.image_size
         if not self.busy:

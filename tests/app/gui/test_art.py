@@ -36,6 +36,30 @@ def test_sample_previews_follow_the_sliders(tab, qtbot):
     assert tab.pipeline_result.points.shape[0] < first.points.shape[0]
 
 
+def test_points_preview_shows_the_points_not_the_binary_image(tab, qtbot):
+    """The fourth preview draws the pipeline's points as dots (one per point, apart from
+    their neighbours); with max_points it shows the subset the network will learn from."""
+    import numpy as np
+
+    from engines.pipeline.points import points_to_pixels
+    from engines.pipeline.run import points_zoom
+
+    first = tab.pipeline_result
+    tab.pipeline_form.set_values({"max_points": 2000})
+    qtbot.waitUntil(lambda: tab.pipeline_result is not first and tab.settle(), timeout=10_000)
+    result = tab.pipeline_result
+    assert result.points.shape[0] == 2000
+    points = tab.preview_views["points"].array
+    binary = tab.preview_views["binary"].array
+    zoom = points_zoom(result.image_size)
+    assert zoom > 1 and points.shape == (binary.shape[0] * zoom, binary.shape[1] * zoom)
+    rows, cols = points_to_pixels(result.points, result.params.scale)
+    expected = np.zeros(result.image_size, dtype=bool)
+    expected[np.rint(rows).astype(int), np.rint(cols).astype(int)] = True
+    np.testing.assert_array_equal(points[::zoom, ::zoom] < 255, expected)
+    assert (binary == 0).sum() > 5 * 2000  # the binary image: every ink pixel
+
+
 def test_gng_runs_to_the_end_and_exports(tab, qtbot, tmp_path):
     small_gng(tab)
     tab.run_button.click()

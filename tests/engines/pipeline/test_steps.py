@@ -7,6 +7,7 @@ import pytest
 from skimage import color, data, filters, img_as_float
 
 from engines.pipeline import PipelineParams, render_text, run_pipeline, steps
+from engines.pipeline.run import points_zoom
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +142,8 @@ def test_previews_are_uint8_images_of_same_size():
     result = run_pipeline("sample:coins", PipelineParams(blur=1, max_side=128))
     previews = result.previews()
     assert set(previews) == {"grey", "blurred", "binary", "points"}
-    for image in previews.values():
-        assert image.dtype == np.uint8 and image.shape == result.image_size
+    for name, image in previews.items():
+        zoom = points_zoom(result.image_size) if name == "points" else 1
+        assert image.dtype == np.uint8
+        assert image.shape == (result.image_size[0] * zoom, result.image_size[1] * zoom)
     assert max(result.image_size) == 128
