@@ -64,19 +64,6 @@ def params_from(**fields) -> EcoParams:
         fail_usage(problems)
 
 
-def format_table(result) -> list[str]:
-    """The human table: one line per method, means ± sd."""
-    lines = [f"{'method':<17} {'accuracy':>15} {'AUROC':>15} {'FPR@95':>15} "
-             f"{'noise conf.':>15} {'collapse':>8} {'s/run':>6}"]  # fmt: skip
-    for row in result.table():
-        sd = row["sd"]
-        cells = [f"{row[k]:.3f} ± {sd[k]:.3f}" for k in
-                 ("accuracy", "auroc", "fpr95", "noise_confidence")]  # fmt: skip
-        lines.append(f"{row['method']:<17} " + " ".join(f"{c:>15}" for c in cells)
-                     + f" {row['collapse_rate']:>8.2f} {row['seconds']:>6.2f}")  # fmt: skip
-    return lines
-
-
 @click.command()
 @click.argument("dataset", metavar="DATASET")
 @click.option("--objective", type=choice_of(EcoParams, "objective"),
@@ -165,7 +152,7 @@ def eco(dataset, objective, lam, delearn, schedule, curvature, probes, stabilise
         emit_json(result.payload())
         return
     click.echo("")
-    for line in format_table(result):
+    for line in result.lines():
         click.echo(line)
     if output is not None:
         click.echo(f"wrote {output}")

@@ -43,14 +43,18 @@ def plane_box(x: np.ndarray, margin: float = GRID_MARGIN) -> tuple[float, float,
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
 
 
-def confidence_grid(snapshot, box, resolution: int = GRID_RESOLUTION) -> ConfidenceGrid:
-    """The snapshot's network's confidence over ``box`` (NumPy only, any thread)."""
+def confidence_grid(snapshot, box, resolution: int = GRID_RESOLUTION, *,
+                    scaling=None) -> ConfidenceGrid:  # fmt: skip
+    """The snapshot's network's confidence over ``box`` (NumPy only, any thread). With
+    ``scaling`` the box is in raw units and each cell is scaled before the network sees it;
+    without, the box is in the network's own (scaled) units."""
     x0, x1, y0, y1 = box
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     gx, gy = np.meshgrid(xs, ys)
-    out = numpy_predict(
-        snapshot.spec, snapshot.parameters, np.column_stack([gx.ravel(), gy.ravel()])
-    )
+    cells = np.column_stack([gx.ravel(), gy.ravel()])
+    if scaling is not None:
+        cells = scaling.apply(cells)
+    out = numpy_predict(snapshot.spec, snapshot.parameters, cells)
     return ConfidenceGrid(xs, ys, measure.max_probability(out).reshape(resolution, resolution))
 
 

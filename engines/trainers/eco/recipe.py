@@ -124,6 +124,18 @@ class EcoResult:
             rows.append(s)
         return rows
 
+    def lines(self) -> list[str]:
+        """The table as text: one line per method, means ± sd, collapse rate, seconds."""
+        out = [f"{'method':<17} {'accuracy':>15} {'AUROC':>15} {'FPR@95':>15} "
+               f"{'noise conf.':>15} {'collapse':>8} {'s/run':>6}"]  # fmt: skip
+        for row in self.table():
+            sd = row["sd"]
+            cells = [f"{row[k]:.3f} ± {sd[k]:.3f}"
+                     for k in ("accuracy", "auroc", "fpr95", "noise_confidence")]  # fmt: skip
+            out.append(f"{row['method']:<17} " + " ".join(f"{c:>15}" for c in cells)
+                       + f" {row['collapse_rate']:>8.2f} {row['seconds']:>6.2f}")  # fmt: skip
+        return out
+
 
 def _labelled(callback: Callback | None, label: str, index: int, total: int):
     if callback is None:
