@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -53,6 +54,10 @@ def with_pixels(avatar):
     return avatar, render_array(avatar.drawing, avatar.style)
 
 
+#: The sheet's title until a sheet is drawn (its empty box says what fills it).
+SHEET_HINT = "sheet: Run (Ctrl+R) draws a sheet of random avatars here"
+
+
 class AvatarsTab(JobTab):
     title = TITLE
 
@@ -85,15 +90,35 @@ class AvatarsTab(JobTab):
         self.name_edit.setPlaceholderText("type a name")
         self.name_edit.textChanged.connect(lambda _: self._timer.start())
         form.addRow("name", self.name_edit)
+        side.addWidget(name_box)
+
+        # The look gets a box of its own: its dropdown takes the column's width (beside a
+        # form label and three buttons it was squeezed to a few letters).
+        look_box = QGroupBox("Look")
+        look_layout = QVBoxLayout(look_box)
         self.look_label = QLabel("look: from the name")
         self.look_label.setWordWrap(True)
         self.presets = PresetBar("avatars", accepts_preset, self.current_preset,
                                  placeholder="from the name")  # fmt: skip
         self.presets.chosen.connect(self.apply_preset)
         self.presets.failed.connect(self.show_error)
-        form.addRow("look", self.presets)
-        form.addRow(self.look_label)
-        side.addWidget(name_box)
+        self.presets.combo.setToolTip(
+            "The avatar's look: from the name (its letters choose the network's step, "
+            "radius and spread), or an avatar preset"
+        )
+        self.presets.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        look_layout.addWidget(self.presets.combo)
+        buttons = QHBoxLayout()
+        for button in (self.presets.open_button, self.presets.save_button,
+                       self.presets.reset_button):  # fmt: skip
+            buttons.addWidget(button)
+        look_layout.addLayout(buttons)
+        look_layout.addWidget(self.look_label)
+        self.presets.hide()  # its parts are laid out above; it keeps their signals
+        look_layout.addWidget(self.presets)
+        side.addWidget(look_box)
 
         sheet_box = QGroupBox("Sheet of random avatars")
         sheet_form = QFormLayout(sheet_box)
@@ -122,7 +147,8 @@ class AvatarsTab(JobTab):
         side.addStretch(1)
 
         self.avatar_view = ImagePreview("avatar", minimum=240)
-        self.sheet_view = ImagePreview("sheet", minimum=240)
+        self.sheet_view = ImagePreview(SHEET_HINT, minimum=240)
+        self.sheet_view.title.setWordWrap(True)
         pictures = QHBoxLayout()
         pictures.addWidget(self.avatar_view, 2)
         pictures.addWidget(self.sheet_view, 3)

@@ -99,3 +99,25 @@ def test_the_studio_sheet_is_the_command_line_sheet(tab, qtbot, tmp_path):
 def test_seed_box_reaches_the_seed_range(tab):
     tab.seed_spin.setValue(SEED_MAX)
     assert tab.current_preset().seed == SEED_MAX
+
+
+def test_the_look_dropdown_reads_at_a_laptop_width(tab, qtbot):
+    """At 1,366 px wide the look dropdown shows its whole entry ("from the name" and the
+    preset names), not a few letters; the empty sheet says what fills it."""
+    from PySide6.QtGui import QFontMetrics
+
+    from app.gui.tabs.avatars import SHEET_HINT
+
+    tab.resize(1366, 768)
+    qtbot.wait(50)
+    combo = tab.presets.combo
+    assert combo.isVisible()
+    metrics = QFontMetrics(combo.font())
+    widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.count() >= 2 and widest >= metrics.horizontalAdvance("from the name")
+    # The text area of the box: its width less the arrow and the frame (generous 40 px).
+    assert combo.width() - 40 >= metrics.horizontalAdvance("from the name")
+    assert combo.width() >= 14 * metrics.averageCharWidth()
+    for button in (tab.presets.open_button, tab.presets.save_button, tab.presets.reset_button):
+        assert button.isVisible() and button.width() >= metrics.horizontalAdvance(button.text())
+    assert tab.sheet_view.title.text() == SHEET_HINT
