@@ -137,7 +137,7 @@ JOBS: tuple[JobKind, ...] = (
             "engines.trainers.reflection:reflection_recipe",
             "engines.trainers.reflection:ReflectionResult",
             "engines.trainers.reflection:export_reflection",
-            "engines.trainers.reflection:warm_up", command="reflect"),
+            "engines.trainers.reflection:warm_up", command="reflect", tab="reflection"),
 )  # fmt: skip
 
 _BY_NAME = {job.name: job for job in JOBS}

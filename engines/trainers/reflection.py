@@ -859,7 +859,7 @@ def reflection_figure(result: ReflectionResult):
                     np.full(rows.sum(), low - 0.08 * span),
                     s=4,
                     marker="|",
-                    color="#999999" if k == 0 else COLOURS[(k + 1) % 10],
+                    color="#999999" if k == 0 else COLOURS[k % len(COLOURS)],
                 )
         ax.set_title("fits (ticks below: the gate's choice; grey = base)", fontsize=9)
         ax.set_xlabel("x")

@@ -23,6 +23,7 @@ def test_window_builds_every_tab_and_closes_while_training(qtbot):
     assert list(window.tab_widgets) == list(TABS) == list(registry.tabs())
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "Art", "Words", "Logos", "Avatars", "Maps", "Memory", "Landscape", "Tuning", "Trainers",
+        "ECO", "Reflection",
     ]  # fmt: skip
     art = window.select_tab("art")
     qtbot.waitUntil(art.settle, timeout=10_000)
