@@ -814,9 +814,9 @@ def reflection_figure(result: ReflectionResult):
         return fig
     first = result.runs[0]
     ax = axes[0]
-    for k, (name, values) in enumerate(first.histories.items()):
-        ax.plot(np.arange(1, len(values) + 1), _positive(values), lw=1.0, label=name,
-                color=COLOURS[k % len(COLOURS)])  # fmt: skip
+    for name, values in first.histories.items():
+        ax.plot(np.arange(1, len(values) + 1), _positive(values), label=name,
+                **_loss_style(name, COLOURS))  # fmt: skip
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss")
@@ -874,6 +874,17 @@ def reflection_figure(result: ReflectionResult):
         ax.set_title("test accuracy, mean over seeds", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def _loss_style(name: str, colours) -> dict[str, Any]:
+    """How a network's loss curve is drawn: error network k in its cluster's colour, the
+    base dark, the gate dotted, the baselines dashed."""
+    styles = {"base": {"color": "#444444", "lw": 1.6}, "gate": {"color": "#9a9a9a", "ls": ":"},
+              "longer": {"color": "#444444", "ls": "--"},
+              "wide": {"color": colours[9], "ls": "--"}}  # fmt: skip
+    if name in styles:
+        return {"lw": 1.0, **styles[name]}
+    return {"lw": 1.0, "color": colours[int(name.split()[-1]) % len(colours)]}
 
 
 def warm_up() -> None:

@@ -155,6 +155,8 @@ class ReflectionView(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.2)
         self.canvas.ci.layout.setRowStretchFactor(0, 2)
         self.canvas.ci.layout.setRowStretchFactor(1, 3)
+        self.canvas.ci.layout.setColumnStretchFactor(0, 1)
+        self.canvas.ci.layout.setColumnStretchFactor(1, 1)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.cases = pg.ScatterPlotItem(size=5, pen=None)
         self.clusters.addItem(self.cases)
@@ -209,21 +211,22 @@ class ReflectionView(QWidget):
         self.placeholder.hide()
         brushes = [pg.mkBrush(colour_of(int(k) + 1)) for k in panel.case_label]
         if digits:
-            self.clusters.setTitle("error cases by cluster (principal components of the inputs)")
+            self.clusters.setTitle("error cases by cluster")
             self.cases.setData(panel.case_x[:, 0], panel.case_x[:, 1], brush=brushes)
-            self.clusters.setLabel("bottom", "component 1")
-            self.clusters.setLabel("left", "component 2")
+            self.clusters.setLabel("bottom", "principal component 1")
+            self.clusters.setLabel("left", "principal component 2")
         else:
-            self.clusters.setTitle("error cases by ISODATA cluster")
+            self.clusters.setTitle("error cases by cluster")
             self.cases.setData(panel.case_x, panel.case_error, brush=brushes)
             self.clusters.setLabel("bottom", "x")
             self.clusters.setLabel("left", "y − base(x)")
+        self.fits.legend.setVisible(not digits)
         if digits:
             for item in (self.target, self.base, self.ensemble):
                 item.setData([], [])
-            self.fits.setTitle("the gate's choice over the test digits (grey: base)")
-            self.fits.setLabel("bottom", "component 1")
-            self.fits.setLabel("left", "component 2")
+            self.fits.setTitle("gate's choice on test digits")
+            self.fits.setLabel("bottom", "principal component 1")
+            self.fits.setLabel("left", "principal component 2")
             if panel.choice is not None:
                 brushes = [pg.mkBrush(colour_of(int(k))) for k in panel.choice]
                 self.choice.setSize(6)
@@ -231,7 +234,7 @@ class ReflectionView(QWidget):
             else:
                 self.choice.setData([], [])
             return
-        self.fits.setTitle("target, base and reflection (ticks: the gate's choice)")
+        self.fits.setTitle("fits · ticks: the gate's choice")
         self.fits.setLabel("bottom", "x")
         self.fits.setLabel("left", "y")
         self.target.setData(panel.curve_x, panel.target)
