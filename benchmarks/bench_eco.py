@@ -6,7 +6,8 @@ backprop, measured over several seeds (run by hand, not a test).
 
 For each data set, runs ``gasworks eco``'s recipe: the four methods with the default ECO
 (objective fit, λ 0.01, stabilised), then ECO variants alone: without the stabilisers, the
-seed's objective, noise and discrimination de-learning, a larger λ, the repeat:3 schedule.
+seed's objective, noise and discrimination de-learning (γ_de 0.001 and, for noise, 0.01), a
+larger λ with and without stabilisers, the repeat:3 and until schedules.
 Each row is the mean ± sd over ``--seeds`` seeds of: validation accuracy, AUROC and FPR at
 95 % TPR of the validation rows against noise, far-field points (and the held-out nines on
 digits), the AUROC of each out set, mean confidence on noise, collapse rate (share of the
@@ -34,6 +35,8 @@ VARIANTS = {
     "eco-lambda-0.1": {"lam": 0.1},
     "eco-lambda-0.1-no-stabilisers": {"lam": 0.1, "stabilise": False},
     "eco-repeat-3": {"schedule": "repeat", "repeats": 3},
+    "eco-until": {"schedule": "until"},
+    "eco-noise-delearning-0.01": {"delearn": "noise", "delearn_rate": 0.01},
 }
 
 

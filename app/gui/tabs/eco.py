@@ -39,7 +39,8 @@ TITLE = "ECO"
 DATA_SETS = ("moons", "spirals", "xor", "digits")
 #: The form's fields, in order (the rest keep their defaults).
 FORM_FIELDS = ("objective", "lam", "curvature", "probes", "delearn", "delearn_rate",
-               "schedule", "repeats", "until_max", "stabilise", "warmup", "clip", "lr_factor",
+               "schedule", "repeats", "until_max", "stabilise", "warmup", "curvature_cap", "clip",
+               "lr_factor", "collapse_drop",
                "hidden", "activation", "epochs", "learning_rate", "batch_size", "seeds",
                "oe_weight", "db_weight")  # fmt: skip
 EXPORTS = {"png": ("eco.png", "PNG image (*.png)"), "json": ("eco.json", "JSON (*.json)")}

@@ -12,7 +12,7 @@ method              minimised
 ==================  =========================================================================
 ``plain``           ``E``
 ``eco`` / fit       ``E − λ·w·C`` (``w`` rises from 0 to 1 over ``warmup`` epochs when
-                    stabilised, else 1)
+                    stabilised, else 1; stabilised, C is capped row by row)
 ``eco`` / seed      ``C`` — the seed's ``θ −= γ∇θC`` as written (no fitting term)
 ``outlier_exposure``  ``E + oe_weight · CE(uniform, p(noise))`` on ``delearn_rows`` uniform
                     noise inputs (Hendrycks et al.)
@@ -28,12 +28,16 @@ inputs with random wrong classes (``discrimination``).
 Collapse and stabilisers
 ------------------------
 After each epoch the validation rows are classified: the network has *collapsed* when at
-least ``collapse_share`` of them get one class, or its outputs are not finite (the seed's
-"locked on one output value"). For ECO with ``stabilise`` (and only then: the baselines
-train without them) updates are clipped to a
-gradient norm of ``clip``, λ warms up over ``warmup`` epochs, and a collapse after a healthy
-epoch puts the last healthy weights back, multiplies the learning rate by ``lr_factor`` and
-clears Adam's moments (``recoveries`` counts these).
+least ``collapse_share`` of them get one class or its outputs are not finite (the seed's
+"locked on one output value"), or when its validation accuracy fell below ``collapse_drop``
+of the best it reached (the seed's "learning quickly deteriorates": with E − λ·C the
+curvature runs away, C grows without bound by sharpening the weights, and the network
+degrades on its way to one output). For ECO with ``stabilise`` (and only then: the
+baselines train without them) each row's C enters the objective as ``cap·tanh(C/cap)``
+(``curvature_cap``), updates are clipped to a gradient norm of ``clip``, λ warms up over
+``warmup`` epochs, and a collapse after a healthy epoch puts the last healthy weights back,
+multiplies the learning rate by ``lr_factor`` and clears Adam's moments (``recoveries``
+counts these).
 
 Randomness: the weights and batch order come from the run's seed as in the Trainer; noise
 inputs, random classes and Hutchinson's probes from a second generator seeded with it.
@@ -137,6 +141,7 @@ class EcoTrainer(Trainer):
         self.collapsed = False
         self.recoveries = 0
         self._healthy: np.ndarray | None = None
+        self._best_accuracy = 0.0
 
     # ------------------------------------------------------------------ pieces
     @property
@@ -170,10 +175,12 @@ class EcoTrainer(Trainer):
         """The method's objective on a batch (module docstring)."""
         p, kind = self.eco, self.kind
         if kind == "eco":
-            c = self.curvature_of(x, y).mean()
+            c = self.curvature_of(x, y)
             if p.objective == "seed":
-                return c
-            return self.error(x, y) - p.lam * self.lam_weight * c
+                return c.mean()
+            if self.stabilised and p.curvature_cap > 0:
+                c = p.curvature_cap * torch.tanh(c / p.curvature_cap)
+            return self.error(x, y) - p.lam * self.lam_weight * c.mean()
         e = self.error(x, y)
         if kind == "outlier_exposure":
             log_p = F.log_softmax(self.network(self.noise(p.delearn_rows)), dim=-1)
@@ -239,11 +246,11 @@ class EcoTrainer(Trainer):
         super()._measure(mu, lr)
         p = self.eco
         outputs = self.outputs(self.data.x_val)
-        collapsed = measure.is_collapsed(outputs, p.collapse_share)
+        collapsed = self._collapsed(outputs)
         if collapsed and self.stabilised and p.lr_factor < 1 and self._healthy is not None:
             self._recover()
             outputs = self.outputs(self.data.x_val)
-            collapsed = measure.is_collapsed(outputs, p.collapse_share)
+            collapsed = self._collapsed(outputs)
         elif not collapsed:
             self._healthy = flat_parameters(self.network)
         self.collapsed = collapsed
@@ -252,6 +259,16 @@ class EcoTrainer(Trainer):
         self._majority.append(measure.majority_share(classes) if finite else 1.0)
         self._laplacian.append(self._mean_curvature())
         self._auroc.append(self._watch_auroc(outputs) if finite else math.nan)
+
+    def _collapsed(self, outputs: np.ndarray) -> bool:
+        """One class for ``collapse_share`` of the validation rows, outputs not finite, or the
+        validation accuracy below ``collapse_drop`` of the best so far (module docstring)."""
+        p = self.eco
+        if measure.is_collapsed(outputs, p.collapse_share):
+            return True
+        accuracy = float(np.mean(np.argmax(outputs, axis=1) == self.data.target_val))
+        self._best_accuracy = max(self._best_accuracy, accuracy)
+        return accuracy < p.collapse_drop * self._best_accuracy
 
     def _recover(self) -> None:
         """Undo a collapse: last healthy weights, a smaller learning rate, fresh moments."""
@@ -280,8 +297,10 @@ class EcoTrainer(Trainer):
         """The current network's figures against the out sets ``ood``
         (:func:`engines.trainers.eco.measure.figures`)."""
         outputs_out = {k: self.outputs(v) for k, v in ood.items()}
-        return measure.figures(self.outputs(self.data.x_val), self.data.target_val, outputs_out,
-                               collapse_share=self.eco.collapse_share)  # fmt: skip
+        out = measure.figures(self.outputs(self.data.x_val), self.data.target_val, outputs_out,
+                              collapse_share=self.eco.collapse_share)  # fmt: skip
+        out["collapsed"] = float(out["collapsed"] or self.collapsed)
+        return out
 
     def snapshot(self) -> EcoSnapshot:
         base = super().snapshot()

@@ -70,6 +70,16 @@ class EcoParams(BaseModel):
         description="on collapse: put back the last healthy weights and multiply the "
         "learning rate by this (1: off)",
     )  # fmt: skip
+    curvature_cap: float = Field(
+        10.0, ge=0.0, le=1e6,
+        description="'fit': each row's C enters the objective as cap·tanh(C/cap), so λ·C "
+        "cannot run away (C grows without bound by sharpening the weights; 0: off)",
+    )  # fmt: skip
+    collapse_drop: float = Field(
+        0.8, ge=0.0, le=1.0,
+        description="a network has also collapsed when its validation accuracy falls below "
+        "this share of the best it reached (0: off)",
+    )  # fmt: skip
     collapse_share: float = Field(
         0.9, gt=0.0, le=1.0,
         description="a network has collapsed when this share of the validation rows get the "

@@ -162,3 +162,40 @@ def test_held_out_class_leaves_training():
     assert held.shape[0] == int(np.sum(data.target_val == 9))
     trimmed3, _ = measure.held_out_split(data, 3)
     assert trimmed3.n_outputs == 9 and trimmed3.target_train.max() == 8
+
+
+def test_a_network_that_deteriorates_has_collapsed():
+    """Validation accuracy below collapse_drop of the best so far counts as a collapse, even
+    with the classes spread (flipped outputs: right rows become wrong)."""
+    data = load_dataset("moons")
+    trainer = EcoTrainer(EcoParams(epochs=10, stabilise=False), data, seed=0)
+    trainer.step(3)
+    assert not trainer.collapsed
+    with torch.no_grad():
+        last = trainer.network.layers[-1]
+        last.weight.copy_(last.weight.flip(0))
+        last.bias.copy_(last.bias.flip(0))
+    trainer._measure(float("nan"), 0.01)
+    outputs = trainer.outputs(data.x_val)
+    assert not measure.is_collapsed(outputs, 0.9)  # classes spread...
+    assert trainer.collapsed  # ...but the accuracy fell
+    assert trainer.measure({"noise": data.x_val})["collapsed"] == 1.0
+
+
+def test_the_curvature_cap_bounds_the_objective():
+    """Stabilised, |λ·C| cannot exceed λ·cap however sharp the network; without, it can."""
+    data = load_dataset("moons")
+    x, y = torch.as_tensor(data.x_train[:16]), torch.as_tensor(data.y_train[:16])
+    values = {}
+    for stabilise in (True, False):
+        params = EcoParams(lam=1.0, warmup=0, curvature_cap=2.0, stabilise=stabilise)
+        trainer = EcoTrainer(params, data, seed=1)
+        with torch.no_grad():
+            for p in trainer.network.parameters():
+                p.mul_(30.0)  # a very sharp network
+            c = trainer.curvature_of(x, y)
+            e = trainer.error(x, y)
+        assert float(c.abs().max()) > 2.0
+        values[stabilise] = abs(float(trainer.objective(x, y).detach()) - float(e))
+    assert values[True] <= 2.0 + 1e-9
+    assert values[False] > 2.0
