@@ -312,6 +312,8 @@ class ArtTab(JobTab):
         self.recent_menu = QMenu(self.recent_button)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.recent_button.setMenu(self.recent_menu)
+        # Room for the menu's arrow beside the text (it covered the last letter).
+        self.recent_button.setMinimumWidth(self.recent_button.sizeHint().width() + 14)
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText("or type text to draw")
         self.text_edit.returnPressed.connect(self._on_text)

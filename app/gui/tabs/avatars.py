@@ -54,8 +54,8 @@ def with_pixels(avatar):
     return avatar, render_array(avatar.drawing, avatar.style)
 
 
-#: The sheet's title until a sheet is drawn (its empty box says what fills it).
-SHEET_HINT = "sheet: Run (Ctrl+R) draws a sheet of random avatars here"
+#: What the empty sheet says until a sheet is drawn.
+SHEET_HINT = "Run (Ctrl+R) draws a sheet of random avatars here."
 
 
 class AvatarsTab(JobTab):
@@ -147,8 +147,8 @@ class AvatarsTab(JobTab):
         side.addStretch(1)
 
         self.avatar_view = ImagePreview("avatar", minimum=240)
-        self.sheet_view = ImagePreview(SHEET_HINT, minimum=240)
-        self.sheet_view.title.setWordWrap(True)
+        self.sheet_view = ImagePreview("sheet", minimum=240)
+        self.sheet_view.set_placeholder(SHEET_HINT)
         pictures = QHBoxLayout()
         pictures.addWidget(self.avatar_view, 2)
         pictures.addWidget(self.sheet_view, 3)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.tabs.base import JobTab
-from app.gui.theme import set_tone
+from app.gui.theme import PLOT_MUTED, set_tone
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.live import FramePump
 from app.gui.widgets.panels import side_panel, stats_label, two_columns
@@ -64,6 +64,9 @@ ARROW_COLOUR = "#e4572e"
 #: Arrowheads: length in weight units and half-angle in degrees.
 HEAD_LENGTH, HEAD_ANGLE = 1.1, 26.0
 W_RANGE = 20.0
+#: What the empty view says (until the first frame's panels).
+EMPTY_VIEW_TEXT = ("Run (Ctrl+R): one contour map per batch size, its loss landscape "
+                   "shaking as the batches change.")  # fmt: skip
 
 
 # ---------------------------------------------------------------------- frames (worker side)
@@ -196,6 +199,8 @@ class LandscapeView(QWidget):
         layout.addWidget(self.canvas)
         self.panels: list[dict] = []
         self.frames_shown = 0
+        # The empty state (gone with the first frame's panels).
+        self.hint = self.canvas.ci.addLabel(EMPTY_VIEW_TEXT, color=PLOT_MUTED, size="11pt")
 
     def _ensure(self, n: int) -> None:
         if len(self.panels) == n:
@@ -316,6 +321,8 @@ class LandscapeTab(JobTab):
         qp.addLayout(row)
         self.pages.addTab(quake_page, "Earthquakes")
         self.samples_view = ImagePreview("nine samples' landscapes and their average", minimum=200)
+        self.samples_view.set_placeholder("Nine samples' own landscapes and their average, "
+                                          "drawn when a run starts: Run (Ctrl+R).")  # fmt: skip
         self.pages.addTab(self.samples_view, "Per sample")
 
     def _set_buttons(self) -> None:

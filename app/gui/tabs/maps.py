@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.tabs.base import JobTab
 from app.gui.widgets.files import ask_open_path, remember_file
+from app.gui.widgets.hints import PlotHint
 from app.gui.widgets.live import FramePump, polylines_xy
 from app.gui.widgets.panels import (
     export_buttons,
@@ -127,6 +128,8 @@ class MapView(QWidget):
                      self.units):  # fmt: skip
             self.plot.addItem(item)
         layout.addWidget(self.plot)
+        self._axes(False)  # no data yet: no scale to read
+        self.hint = PlotHint(self.plot, "The map is drawn here as it trains: Run (Ctrl+R).")
         self.bar: pg.ColorBarItem | None = None  # made with the first heat map
         self.frames = 0
         self._marker_key = None

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.tabs.base import JobTab
 from app.gui.theme import set_tone
+from app.gui.widgets.hints import PlotHint
 from app.gui.widgets.images import ImagePreview
 from app.gui.widgets.panels import side_panel
 from app.gui.widgets.params_form import seed_box
@@ -380,9 +381,14 @@ class MemoryTab(JobTab):
             strip.addWidget(view)
             self.pattern_views.append(view)
         self.state_view = ImagePreview("state", minimum=60, smooth=False)
+        self.state_view.set_placeholder("the network's state during a recall")
         strip.addWidget(self.state_view)
         grid.addLayout(strip, 0, 0, 1, 2)
         self.hinton_view = ImagePreview("Hinton diagram of W", minimum=200)
+        self.hinton_view.set_placeholder(
+            "The weights W, drawn once patterns are stored: Run (Ctrl+R) plays the demo, or "
+            "store a password on the left."
+        )
         grid.addWidget(self.hinton_view, 1, 0)
         yield True
 
@@ -390,6 +396,8 @@ class MemoryTab(JobTab):
         self.energy_plot.setLabel("bottom", "update")
         self.energy_plot.setLabel("left", "energy  -½ xᵀWx")
         self.energy_curve = self.energy_plot.plot(pen=pg.mkPen("#1b1b1f", width=1.5))
+        self.energy_hint = PlotHint(self.energy_plot, "The energy after each update, "
+                                    "plotted while the network recalls.")  # fmt: skip
         grid.addWidget(self.energy_plot, 1, 1)
         yield True
 

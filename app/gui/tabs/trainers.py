@@ -52,7 +52,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.tabs.base import JobTab
+from app.gui.theme import PLOT_MUTED
 from app.gui.widgets.files import ask_open_path, remember_file
+from app.gui.widgets.hints import PlotHint
 from app.gui.widgets.live import FramePump
 from app.gui.widgets.panels import side_panel, source_picker, stats_label, two_columns
 from app.gui.widgets.params_form import ParamsForm, seed_box
@@ -88,6 +90,8 @@ CURVE_RATE = 5.0
 AXIS_WIDTH = 48
 #: Longest line of a panel's title, and the titles' size.
 TITLE_CHARACTERS = 24
+#: What the empty panels say (until a run lays out one panel per method).
+EMPTY_PANELS_TEXT = "Run (Ctrl+R): one panel per method, its network's answers on the data."
 TITLE_SIZE = "9pt"
 #: Runs of one lane whose training loss is drawn at the end (the first one in bold).
 MAX_DRAWN_RUNS = 20
@@ -583,6 +587,9 @@ class TrainView(QWidget):
         self.reports = QHBoxLayout()
         layout.addLayout(self.reports, 3)
         self._panel_plots: list[pg.PlotItem] = []
+        # The empty states: what fills the curves and the panels (gone with the first run).
+        self.loss_hint = PlotHint(self.loss_plot, "Each method's loss, plotted as it trains.")
+        self.panels.ci.addLabel(EMPTY_PANELS_TEXT, color=PLOT_MUTED, size="11pt")
 
     def new_panel(self) -> pg.PlotItem:
         plot = pg.PlotItem()
@@ -744,6 +751,7 @@ class TrainersTab(JobTab):
         export_layout.addLayout(row)
         side.addWidget(export_box)
         side.addStretch(1)
+        yield True
 
         right = two_columns(self, side_panel(controls))
         self.view = TrainView()

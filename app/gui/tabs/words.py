@@ -46,6 +46,8 @@ from engines.presets import Preset, validate_preset
 TITLE = "Words"
 MISSING = "count the words first"
 DEFAULT_PRESET = "page-words"
+#: What the count's line says until a count is shown.
+NOT_COUNTED = "not counted yet: Run (Ctrl+R) counts the words of this page"
 #: Wait after the last change of the page or its settings before the page is checked.
 CHECK_DELAY_MS = 150
 
@@ -168,7 +170,8 @@ class WordsTab(JobTab):
         font.setPointSize(28)
         font.setBold(True)
         self.count_label.setFont(font)
-        self.details_label = QLabel()
+        self.details_label = QLabel(NOT_COUNTED)
+        self.details_label.setWordWrap(True)
         head = QHBoxLayout()
         head.addWidget(self.count_label)
         head.addWidget(self.details_label, 1)
@@ -273,7 +276,7 @@ class WordsTab(JobTab):
         self.result = self.overlay = self.counted_source = None
         self.overlay_view.set_array(None)
         self.count_label.setText("—")
-        self.details_label.clear()
+        self.details_label.setText(NOT_COUNTED)
 
     def run_default(self) -> None:
         preset = self.checked_preset()

@@ -7,6 +7,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from app.gui.theme import PLOT_MUTED
+
 FORMATS = {1: QImage.Format.Format_Grayscale8, 3: QImage.Format.Format_RGB888,
            4: QImage.Format.Format_RGBA8888}  # fmt: skip
 
@@ -40,7 +42,10 @@ class ImagePreview(QWidget):
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setMinimumSize(QSize(minimum, minimum))
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.picture.setStyleSheet("QLabel { background: #e9e6df; }")
+        # The empty picture's text (its placeholder) on the same light ground in any theme.
+        self.picture.setStyleSheet(f"QLabel {{ background: #e9e6df; color: {PLOT_MUTED}; }}")
+        self.picture.setWordWrap(True)
+        self.placeholder = ""
         if title:
             layout.addWidget(self.title)
         else:
@@ -66,6 +71,11 @@ class ImagePreview(QWidget):
         self._pixmap = QPixmap.fromImage(image)
         self._rescale()
 
+    def set_placeholder(self, text: str) -> None:
+        """What the picture says while it has no image (what will fill it)."""
+        self.placeholder = text
+        self._rescale()
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._rescale()
@@ -73,6 +83,7 @@ class ImagePreview(QWidget):
     def _rescale(self) -> None:
         if self._pixmap is None:
             self.picture.clear()
+            self.picture.setText(self.placeholder)
             return
         if self.actual_size:
             self.picture.setPixmap(self._pixmap)

@@ -22,6 +22,8 @@ NODE = "#c0392b"
 ERROR_CURVE = "#00767a"
 #: The empty view's words, in grey on the white plot.
 EMPTY_TEXT = "Nothing drawn yet: Run (Ctrl+R) trains the network, and it is drawn here live."
+#: What the error plot says until its first point.
+EMPTY_ERRORS_TEXT = "The error of each epoch is plotted here while the network trains."
 EMPTY = np.zeros(0)
 #: Redraws per second of the error curve, and the width of its axis in pixels.
 ERROR_RATE = 4.0
@@ -138,6 +140,10 @@ class LiveArtView(QWidget):
         self.errors.setLabel("bottom", "epoch")
         self.errors.setMenuEnabled(False)
         self.error_curve = self.errors.plot(pen=pg.mkPen(ERROR_CURVE, width=2), symbol=None)
+        self.errors_placeholder = pg.TextItem(EMPTY_ERRORS_TEXT, color=PLOT_MUTED,
+                                              anchor=(0.5, 0.5))  # fmt: skip
+        self.errors_placeholder.setPos(0.5, 0.5)
+        self.errors.addItem(self.errors_placeholder)
         # A fixed axis width: new tick labels do not re-lay out the whole canvas.
         self.errors.getAxis("left").setWidth(ERROR_AXIS_WIDTH)
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
@@ -294,6 +300,8 @@ class LiveArtView(QWidget):
         self._error_clock = now
         self._n_errors = e.size
         if e.size:
+            if self.errors_placeholder.isVisible():
+                self.errors_placeholder.hide()
             self.error_curve.setData(np.arange(1, e.size + 1), e)
         else:
             self.error_curve.setData(EMPTY, EMPTY)

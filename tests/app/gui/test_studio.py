@@ -350,7 +350,7 @@ def test_forms_check_values_at_once_and_disable_what_does_not_apply(qtbot):
 def test_a_bad_page_clears_the_last_count(open_tab, qtbot, tmp_path):
     """Words: after a count, a bad file shows no stale count, overlay or figures under its
     name; Pause is offered while counting."""
-    from app.gui.tabs.words import WordsTab
+    from app.gui.tabs.words import NOT_COUNTED, WordsTab
 
     tab = open_tab(WordsTab)
     tab.pipeline_form.set_values({"crop": "0:40,0:384"})
@@ -367,7 +367,7 @@ def test_a_bad_page_clears_the_last_count(open_tab, qtbot, tmp_path):
     wait_idle(qtbot, tab, 60_000)
     assert tab.status.is_error and "scan-043.png" in tab.status.text()
     assert tab.result is None and tab.overlay_view.array is None
-    assert tab.count_label.text() == "—" and tab.details_label.text() == ""
+    assert tab.count_label.text() == "—" and tab.details_label.text() == NOT_COUNTED
 
 
 def test_maps_colour_bar_and_views_without_training(open_tab, qtbot, tmp_path):
