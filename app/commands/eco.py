@@ -90,7 +90,8 @@ def params_from(**fields) -> EcoParams:
     "--stabilise/--no-stabilise",
     default=True,
     show_default=True,
-    help="λ warm-up, gradient clipping and learning-rate reduction on collapse.",
+    help="ECO's stabilisers: λ warm-up, a cap on each row's curvature, gradient clipping, "
+    "learning-rate reduction on collapse.",
 )
 @click.option("--activation", type=choice_of(EcoParams, "activation"), default=None,
               help="Hidden activation (default tanh; relu is refused: no curvature).")  # fmt: skip
@@ -112,9 +113,10 @@ def params_from(**fields) -> EcoParams:
 def eco(dataset, objective, lam, delearn, schedule, curvature, probes, stabilise, activation,
         hidden, epochs, seeds, seed, output, threads, force, as_json):  # fmt: skip
     """Train plain, ECO, Outlier Exposure and double-backprop networks on DATASET (moons,
-    digits, spirals, xor or a .csv/.npy file) over several seeds, and measure each: test
-    accuracy, AUROC and FPR at 95 % TPR of the test rows against uniform noise, far-field
-    points (and, for digits, the held-out nines), mean confidence on noise, collapse rate.
+    digits, spirals, xor or a .csv/.npy file) over several seeds, and measure each: accuracy
+    on the held-out rows, AUROC and FPR at 95 % TPR of those rows against uniform noise,
+    far-field points (and, for digits, the nines left out of training), mean confidence on
+    noise, collapse rate.
     """
     import torch
 

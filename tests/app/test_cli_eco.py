@@ -68,3 +68,21 @@ def test_bad_input_exits_2_with_a_message(gasworks, args, message):
     result = gasworks("eco", *args)
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_csv_with_three_classes_holds_out_the_last(gasworks, tmp_path):
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 3.0]])
+    labels = np.repeat(np.arange(3), 30)
+    points = centres[labels] + rng.normal(0, 0.5, (90, 2))
+    path = tmp_path / "blobs.csv"
+    path.write_text("x,y,label\n" + "".join(f"{a},{b},c{k}\n" for (a, b), k
+                                            in zip(points, labels, strict=True)))  # fmt: skip
+    result = gasworks("eco", path, *FAST, "--json")
+    assert result.exit_code == 0, result.output
+    assert result.json["dataset"] == str(path)
+    from engines.trainers.eco.params import EcoParams
+    from engines.trainers.eco.recipe import eco_recipe
+
+    run = eco_recipe(str(path), EcoParams(epochs=1, hidden=(4,), seeds=1))
+    assert run.dataset.class_names == ("c0", "c1") and "held_out" in run.ood

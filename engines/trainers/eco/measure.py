@@ -13,7 +13,7 @@ Out-of-distribution sets
     distance of a training input from the centre).
 ``held_out``
     With three or more classes, the validation rows of the class ``held_out`` left out of
-    training (digits: the nines).
+    training (by default the last: digits' nines).
 
 Figures
 -------
@@ -60,12 +60,13 @@ def far_field(x: np.ndarray, radius: float, n: int, rng: np.random.Generator) ->
 
 
 def held_out_split(data: Dataset, cls: int | None) -> tuple[Dataset, np.ndarray | None]:
-    """The data without class ``cls`` (classes above it renumbered) and the left-out
-    validation inputs; the data as it is (and None) with fewer than three classes or no
-    ``cls``."""
+    """The data without class ``cls`` (−1: the last; classes above it renumbered) and the
+    left-out validation inputs; the data as it is (and None) with fewer than three classes
+    or no ``cls``."""
     k = len(data.class_names)
     if cls is None or k < 3 or not data.is_classification:
         return data, None
+    cls = k - 1 if cls == -1 else cls
     if cls >= k:
         raise ValueError(f"held_out must be a class from 0 to {k - 1}, got {cls}")
     keep_t, keep_v = data.target_train != cls, data.target_val != cls

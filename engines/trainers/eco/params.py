@@ -114,9 +114,9 @@ class EcoParams(BaseModel):
         description="far-field points lie 1 to 2 times this many data radii from the centre",
     )  # fmt: skip
     held_out: int | None = Field(
-        9, ge=0, le=1000,
+        -1, ge=-1, le=1000,
         description="with three or more classes: this class is left out of training and "
-        "measured as out-of-distribution (None: none)",
+        "measured as out-of-distribution (-1: the last, digits' nines; None: none)",
     )  # fmt: skip
     ood_rows: int = Field(
         500, ge=10, le=100_000, description="rows of each out-of-distribution set"

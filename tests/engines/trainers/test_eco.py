@@ -157,7 +157,7 @@ def test_measure_figures_on_constructed_scores():
 
 def test_held_out_class_leaves_training():
     data = load_dataset("digits")
-    trimmed, held = measure.held_out_split(data, 9)
+    trimmed, held = measure.held_out_split(data, -1)
     assert 9 not in set(trimmed.target_train) and trimmed.n_outputs == 9
     assert held.shape[0] == int(np.sum(data.target_val == 9))
     trimmed3, _ = measure.held_out_split(data, 3)
