@@ -208,7 +208,7 @@ class LandscapeView(QWidget):
         self.canvas.clear()
         self.panels = []
         for i in range(n):
-            plot = self.canvas.addPlot(row=0, col=i)
+            plot = self.canvas.addPlot(row=0, col=i, enableMenu=False)
             plot.setAspectLocked(True)
             plot.setMenuEnabled(False)
             plot.hideButtons()

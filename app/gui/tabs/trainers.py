@@ -563,9 +563,9 @@ class TrainView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.curves = pg.GraphicsLayoutWidget()
-        self.loss_plot = self.curves.addPlot(row=0, col=0)
-        self.metric_plot = self.curves.addPlot(row=0, col=1)
-        self.rate_plot = self.curves.addPlot(row=0, col=2)
+        self.loss_plot = self.curves.addPlot(row=0, col=0, enableMenu=False)
+        self.metric_plot = self.curves.addPlot(row=0, col=1, enableMenu=False)
+        self.rate_plot = self.curves.addPlot(row=0, col=2, enableMenu=False)
         self.curves.ci.layout.setColumnStretchFactor(0, 2)
         self.loss_plot.setTitle("loss (solid: training, dashed: validation)")
         self.metric_plot.setTitle("validation metric")
@@ -592,7 +592,7 @@ class TrainView(QWidget):
         self.panels.ci.addLabel(EMPTY_PANELS_TEXT, color=PLOT_MUTED, size="11pt")
 
     def new_panel(self) -> pg.PlotItem:
-        plot = pg.PlotItem()
+        plot = pg.PlotItem(enableMenu=False)
         plot.getAxis("left").setWidth(AXIS_WIDTH)
         self._panel_plots.append(plot)
         return plot
