@@ -14,7 +14,8 @@ anti-aliased black pen on white, in the photo's own frame (``engines.art.render_
 - single-line: the ``photo`` preset drawn as one continuous line (``single-line-photo``).
 
 The style of each preset is replaced by the benchmark's (512 px wide, no margin, 1 px
-line), so tone art sizes its network for that pen. Figures per drawing:
+line), so tone art sizes its network for that pen; the path of the line (continuous or
+not, smoothing, lifts, squiggle) stays the preset's. Figures per drawing:
 
 - tone: SSIM of drawing and photo, both blurred with a Gaussian of sigma 4 px (scikit-image's
   ``structural_similarity`` with Gaussian weights, sigma 1.5, data range 1); RMSE of both
@@ -109,7 +110,9 @@ def mode_preset(mode: str):
         preset = load_preset("single-line-photo")
     else:
         raise ValueError(mode)
-    keep = preset.style.model_dump(include={"stroke", "smoothing", "max_jump"})
+    # The line's path is the preset's (continuous or not, smoothing, lifts, squiggle); its
+    # pen and frame are the benchmark's.
+    keep = preset.style.model_dump(include={"stroke", "smoothing", "max_jump", "squiggle"})
     return preset.model_copy(update={"style": style().model_copy(update=keep)})
 
 

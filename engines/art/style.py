@@ -80,6 +80,14 @@ class ArtStyle(BaseModel):
         description="continuous strokes: pen-lift cost in median edge lengths; a hop dearer "
         "to draw is a lift (larger: fewer strokes, more lines across paper)",
     )
+    squiggle: float = Field(
+        1.0,
+        ge=1.0,
+        le=8.0,
+        description="continuous strokes: where the line is lighter than the picture, the pen "
+        "zigzags across its path, the line up to this many times as long (1: a plain line); "
+        "one line then lays the ink of several, so it can draw a photo's dark tones",
+    )
 
     width_by: WidthBy = Field(
         "none", description="line width follows the nodes' error, the edge's age or degree"

@@ -99,3 +99,68 @@ def drawn_ink(
     segs[..., 1] *= -1.0  # point y (up) → image row (down)
     half = 0.5 * pen_px * PNG_PEN
     return float(cover(np.ascontiguousarray(segs), h, w, half, DRAWN_SUPERSAMPLE).mean())
+
+
+#: Tone lines ``tree`` read the darkness under an edge's midpoint from the photo blurred
+#: by this Gaussian (pixels), about the spacing of the nodes in mid-tones.
+TREE_DARKNESS_BLUR = 2.0
+
+
+def darkness_map(pipeline) -> np.ndarray:
+    """The darkness a tone drawing follows: its pipeline's blurred grey (inverted unless
+    ``invert``), blurred by :data:`TREE_DARKNESS_BLUR`."""
+    from skimage.filters import gaussian
+
+    grey = np.clip(np.asarray(pipeline.blurred, dtype=np.float64), 0.0, 1.0)
+    dark = grey if pipeline.params.invert else 1.0 - grey
+    return gaussian(dark, sigma=TREE_DARKNESS_BLUR, preserve_range=True)
+
+
+def tree_edges(
+    nodes: np.ndarray, edges: np.ndarray, darkness: np.ndarray, *, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which edges tone lines ``tree`` draw: the graph's minimum spanning forest (by
+    length), and each other edge where :func:`engines.pipeline.tone.mesh_share` of the
+    darkness under its midpoint exceeds the blue-noise threshold there (so the kept edges
+    are spread evenly, the same ones every run).
+
+    Parameters
+    ----------
+    nodes : (N, 2) ndarray
+        Node positions in point coordinates (pixel (row, col) is ``(col, -row) * scale``).
+    edges : (E, 2) ndarray of int
+    darkness : (M, N) ndarray
+        :func:`darkness_map` of the pipeline.
+    scale : float
+        Point units per pixel.
+
+    Returns
+    -------
+    keep, in_tree : (E,) ndarrays of bool
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
+    from engines.pipeline.tone import blue_noise_tile, mesh_share
+
+    nodes = np.asarray(nodes, dtype=np.float64)
+    edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    if edges.shape[0] == 0:
+        empty = np.zeros(0, dtype=bool)
+        return empty, empty
+    n = nodes.shape[0]
+    a, b = np.minimum(edges[:, 0], edges[:, 1]), np.maximum(edges[:, 0], edges[:, 1])
+    length = np.hypot(*(nodes[a] - nodes[b]).T)
+    # A zero weight would be no edge at all to scipy: nudge every length by a tiny amount.
+    weight = length + 1e-9 * (float(length.max()) + 1.0)
+    tree = minimum_spanning_tree(coo_matrix((weight, (a, b)), shape=(n, n))).tocoo()
+    in_tree = np.isin(
+        a * n + b, np.minimum(tree.row, tree.col) * n + np.maximum(tree.row, tree.col)
+    )
+    mid = 0.5 * (nodes[a] + nodes[b]) / scale
+    h, w = darkness.shape
+    rows = np.clip(np.rint(-mid[:, 1]).astype(np.int64), 0, h - 1)
+    cols = np.clip(np.rint(mid[:, 0]).astype(np.int64), 0, w - 1)
+    tile = blue_noise_tile()
+    threshold = tile[rows % tile.shape[0], cols % tile.shape[1]]
+    return in_tree | (mesh_share(darkness[rows, cols]) > threshold), in_tree

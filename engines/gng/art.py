@@ -20,6 +20,7 @@ import numpy as np
 from engines.art import ArtStyle, Drawing
 from engines.core import Callback, run
 from engines.gng.engine import GNGSnapshot, GrowingNeuralGas
+from engines.pipeline.tone import MESH_EDGES_PER_NODE
 from engines.render import image_bounds, render_art
 
 #: Automatic epoch count: enough signals to grow every node, plus this share.
@@ -40,7 +41,7 @@ TONE_SETTLE = 0.5
 #: Edges per node of a settled tone mesh (2.7 to 2.85 measured on photos; a triangulation
 #: tends to 3). A growing mesh has fewer, so its ink is scaled by this over its own count
 #: before it is compared with the photo: the settled mesh will have that much more line.
-SETTLED_EDGES_PER_NODE = 2.75
+SETTLED_EDGES_PER_NODE = MESH_EDGES_PER_NODE
 
 
 def fit_params(params, n_points: int) -> tuple[Any, list[str]]:
@@ -74,6 +75,15 @@ def tone_goal(pipeline, style: ArtStyle) -> tuple[float | None, float] | None:
     fit = CanvasTransform.fit(image_bounds(pipeline), style.width, style.height, style.margin)
     pen_px = style.line_width / (fit.scale * pipeline.params.scale)
     return darkness, pen_px
+
+
+def tree_darkness(pipeline) -> np.ndarray | None:
+    """The darkness map tone lines ``tree`` choose edges by (None: every edge is drawn)."""
+    if pipeline is None or pipeline.mode != "tone" or pipeline.params.tone_lines != "tree":
+        return None
+    from engines.art.tone import darkness_map
+
+    return darkness_map(pipeline)
 
 
 def auto_epochs(n_points: int, max_nodes: int, n_iter_before_neuron_added: int) -> int:
@@ -144,6 +154,7 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback, snapshots=None
     if (preset.style or ArtStyle()).stroke == "continuous":
         line_share = 0.0  # set from the mesh below: a path uses about one edge per node
     shape, scale = pipeline.image_size, pipeline.params.scale
+    tree = tree_darkness(pipeline)
     state = {"next": 0, "ink": 0.0, "stopped": False, "cancelled": False}
     step_nodes = max(1, round(TONE_CHECK_SHARE * params.max_nodes))
 
@@ -154,8 +165,17 @@ def _train_to_tone(gng, pipeline, preset, goal, epochs, callback, snapshots=None
             return 0.0
         share = line_share or min(1.0, snap.n_nodes / snap.n_edges)
         how = drawn_ink if drawn else mean_line_ink
-        ink = how(snap.nodes[snap.edges], shape, scale=scale, pen_px=pen_px * share)
-        growth = SETTLED_EDGES_PER_NODE * snap.n_nodes / snap.n_edges
+        edges, growth = snap.edges, SETTLED_EDGES_PER_NODE * snap.n_nodes / snap.n_edges
+        if tree is not None and line_share == 1.0:
+            from engines.art.tone import tree_edges
+
+            keep, in_tree = tree_edges(snap.nodes, edges, tree, scale=scale)
+            edges = edges[keep]
+            # The tree is whole as the network grows; the other edges are still forming.
+            n_tree, n_other = int(in_tree.sum()), int(keep.sum() - in_tree.sum())
+            others = (SETTLED_EDGES_PER_NODE - 1.0) * snap.n_nodes / max(1, snap.n_edges - n_tree)
+            growth = (n_tree + n_other * others) / max(1, n_tree + n_other)
+        ink = how(snap.nodes[edges], shape, scale=scale, pen_px=pen_px * share)
         if settled and growth > 1.0 and line_share == 1.0:
             ink = 1.0 - (1.0 - min(ink, 0.999)) ** growth  # more line of the same spread
         return ink
@@ -239,8 +259,16 @@ def mesh(
     under the art). What the live view shows."""
     from engines.art.styling import styled_graph_drawing
 
+    edges, ages = snapshot.edges, snapshot.ages
+    darkness = tree_darkness(pipeline)
+    if darkness is not None and len(edges):
+        from engines.art.tone import tree_edges
+
+        keep, _ = tree_edges(snapshot.nodes, edges, darkness, scale=pipeline.params.scale)
+        edges = edges[keep]
+        ages = None if ages is None else ages[keep]
     return styled_graph_drawing(
-        snapshot.nodes, snapshot.edges, style, errors=snapshot.errors, ages=snapshot.ages,
+        snapshot.nodes, edges, style, errors=snapshot.errors, ages=ages,
         pipeline=pipeline, bounds=bounds, name=name,
     )  # fmt: skip
 
@@ -260,9 +288,15 @@ def draw(snapshot: GNGSnapshot, style: ArtStyle, pipeline, *, name: str = "art")
     keep = prune_spurs(edges, snapshot.n_nodes, style.prune_spurs)
     keep &= cut_long_edges(snapshot.nodes, edges, style.cut_long)
     ink = ink_map(pipeline.binary, pipeline.params.scale)
+    darkness = None
+    if style.squiggle > 1.0:
+        from engines.art.tone import darkness_map
+
+        darkness = darkness_map(pipeline)
     drawing, _ = continuous_drawing(
-        snapshot.nodes, edges[keep], style, ink=ink, bounds=bounds, name=name
-    )
+        snapshot.nodes, edges[keep], style, ink=ink, bounds=bounds, name=name,
+        darkness=darkness, scale=pipeline.params.scale,
+    )  # fmt: skip
     stats = stroke_stats(drawing, ink)
     extra = underlay(pipeline, style)
     return (dataclasses.replace(drawing, **extra) if extra else drawing), stats

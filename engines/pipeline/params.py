@@ -25,6 +25,8 @@ PointsMode = Literal["binary", "tone", "edges", "auto"]
 Stipple = Literal["random", "diffusion", "blue_noise"]
 #: The filter finding dark lines for the edges mode.
 Ridges = Literal["sato", "meijering", "none"]
+#: Which lines of a tone network are drawn (:func:`engines.pipeline.tone.mesh_share`).
+ToneLines = Literal["mesh", "tree"]
 
 
 def parse_crop(text: str) -> tuple[int, int, int, int]:
@@ -94,6 +96,12 @@ class PipelineParams(BaseModel):
     )
     stipple: Stipple = Field(
         "random", description="tone: independent draws, error diffusion or blue noise"
+    )
+    tone_lines: ToneLines = Field(
+        "mesh",
+        description="tone: mesh draws every line of the network; tree draws light tones with "
+        "its spanning tree only (one line per node, so more nodes and a finer, even line: no "
+        "holes in skies and walls) and more of the mesh as the tone darkens",
     )
     match_tone: bool = Field(
         True,

@@ -41,6 +41,15 @@ WHITE_CUTOFF = 0.02
 DARKEST = 0.95
 #: The default tone curve: 2 / the GNG's magnification exponent (about 0.75).
 DEFAULT_GAMMA = 2.7
+#: Edges per node of a settled GNG mesh over tone points (2.7 to 2.85 measured on photos; a
+#: triangulation tends to 3).
+MESH_EDGES_PER_NODE = 2.75
+#: Tone lines ``tree`` (:func:`mesh_share`): at or below this darkness only the network's
+#: spanning tree is drawn (about one edge per node) ...
+TREE_LIGHT = 0.3
+#: ... at or above this darkness every edge, and in between a share of the other edges
+#: rising linearly with darkness.
+TREE_DARK = 0.8
 #: Side of the blue-noise threshold tile, in pixels.
 BLUE_NOISE_TILE = 64
 #: Width (pixels) of the Gaussian the void-and-cluster method measures clustering with.
@@ -97,11 +106,45 @@ def choose_mode(grey: np.ndarray) -> ModeChoice:
     return ModeChoice("binary" if binary else "tone", separation, midtones)
 
 
+def mesh_share(darkness: np.ndarray | float) -> np.ndarray:
+    """Share of a tone network's edges outside its spanning tree that tone lines ``tree``
+    draw at ``darkness``: 0 up to :data:`TREE_LIGHT`, 1 from :data:`TREE_DARK`, linear in
+    between.
+
+    Why: the ink of a line drawing is its length times the pen, so a light tone drawn as a
+    mesh (:data:`MESH_EDGES_PER_NODE` edges per node) needs few nodes far apart, and its
+    cells (15 px across at darkness 0.2 with a 1 px pen) show as holes and a coarse net. A
+    tree has one edge per node: the same ink takes 2.75 times closer nodes, an even maze
+    of short lines (camera's sky and grass: SSIM 0.75 → 0.85, benchmarks/bench_likeness.py).
+    Dark tones keep the whole mesh: the most ink per node.
+    """
+    d = np.asarray(darkness, dtype=np.float64)
+    return np.clip((d - TREE_LIGHT) / (TREE_DARK - TREE_LIGHT), 0.0, 1.0)
+
+
+def edges_per_node(darkness: np.ndarray | float, lines: str = "mesh") -> np.ndarray:
+    """Drawn edges per node of a settled tone network at ``darkness`` (``lines``: 'mesh'
+    draws them all, 'tree' its spanning tree plus :func:`mesh_share` of the others)."""
+    d = np.asarray(darkness, dtype=np.float64)
+    if lines == "mesh":
+        return np.full(d.shape, MESH_EDGES_PER_NODE)
+    if lines != "tree":
+        raise ValueError(f"lines must be mesh or tree, got {lines!r}")
+    return 1.0 + (MESH_EDGES_PER_NODE - 1.0) * mesh_share(d)
+
+
 def tone_density(
-    grey: np.ndarray, *, gamma: float = DEFAULT_GAMMA, density: float = 1.0, invert: bool = False
+    grey: np.ndarray,
+    *,
+    gamma: float = DEFAULT_GAMMA,
+    density: float = 1.0,
+    invert: bool = False,
+    lines: str = "mesh",
 ) -> np.ndarray:
     """Expected points per pixel: ``density × ink_depth(darkness) ** gamma`` (see the
-    module's docstring), 0 for paper white and ``density`` for black.
+    module's docstring), 0 for paper white and ``density`` for black. With ``lines='tree'``
+    the ink depth is multiplied by ``MESH_EDGES_PER_NODE / edges_per_node(darkness)``: fewer
+    lines per node need closer nodes for the same ink (:func:`mesh_share`).
 
     Parameters
     ----------
@@ -112,6 +155,8 @@ def tone_density(
         Points per pixel where the image is black.
     invert : bool
         Light tones draw instead of dark ones.
+    lines : {'mesh', 'tree'}
+        Which of the network's lines the drawing keeps (``PipelineParams.tone_lines``).
 
     Returns
     -------
@@ -119,11 +164,13 @@ def tone_density(
     """
     if gamma <= 0 or density <= 0:
         raise ValueError(f"gamma and density must be > 0, got {gamma} and {density}")
-    dark = np.clip(np.asarray(grey, dtype=np.float64), 0.0, 1.0)
+    raw = np.clip(np.asarray(grey, dtype=np.float64), 0.0, 1.0)
     if not invert:
-        dark = 1.0 - dark
-    dark = np.clip((dark - WHITE_CUTOFF) / (1.0 - WHITE_CUTOFF), 0.0, DARKEST)
+        raw = 1.0 - raw
+    dark = np.clip((raw - WHITE_CUTOFF) / (1.0 - WHITE_CUTOFF), 0.0, DARKEST)
     depth = np.log1p(-dark) / np.log1p(-DARKEST)
+    if lines != "mesh":
+        depth = depth * (MESH_EDGES_PER_NODE / edges_per_node(raw, lines))
     return density * depth**gamma
 
 

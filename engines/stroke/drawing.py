@@ -53,6 +53,8 @@ def continuous_drawing(
     ink: InkMap | None = None,
     bounds: tuple[float, float, float, float] | None = None,
     name: str = "line",
+    darkness: np.ndarray | None = None,
+    scale: float = 1.0,
 ) -> tuple[Drawing, Tour]:
     """A graph (GNG snapshot) as one layer of continuous polylines through its nodes.
 
@@ -66,6 +68,9 @@ def continuous_drawing(
         Where the ink is, so the line stays on the shape (see :func:`node_tour`).
     bounds : (xmin, ymin, xmax, ymax), optional
         Frame to fit.
+    darkness : (M, N) ndarray, optional
+        The photo's darkness, ``scale`` point units per pixel: with ``style.squiggle`` above
+        1 the line zigzags where it is lighter than the photo (:func:`squiggled`).
 
     Returns
     -------
@@ -77,6 +82,8 @@ def continuous_drawing(
     nodes = np.asarray(nodes, dtype=np.float64).reshape(-1, 2)
     tour = node_tour(nodes, edges, ink=ink, max_jump=style.max_jump)
     lines = tour_polylines(nodes, tour, style.smoothing)
+    if style.squiggle > 1.0 and lines:
+        lines = squiggled(lines, nodes, style, bounds, darkness, scale)
     layer = Layer(
         name=name,
         stroke=style.line_color,
@@ -87,6 +94,31 @@ def continuous_drawing(
         dot_fill=style.node_color,
     )
     return Drawing(layers=(layer,), background=style.background, bounds=bounds), tour
+
+
+def squiggled(
+    lines, nodes: np.ndarray, style: ArtStyle, bounds=None, darkness=None, scale: float = 1.0
+) -> list[np.ndarray]:
+    """``lines`` zigzagging across their path (:mod:`engines.stroke.squiggle`), with a
+    wavelength of :data:`~engines.stroke.squiggle.WAVELENGTH_PENS` pen widths on the canvas
+    ``bounds`` (or the nodes' extent) is fitted to: ``style.squiggle`` times their length,
+    or, given the photo's ``darkness`` (an image of ``scale`` point units per pixel), as
+    much longer as the darkness around each point asks for, up to ``style.squiggle``."""
+    from engines.art.geometry import CanvasTransform
+    from engines.stroke.squiggle import WAVELENGTH_PENS, squiggle, tone_factors
+
+    if bounds is None:
+        (xmin, ymin), (xmax, ymax) = nodes.min(axis=0), nodes.max(axis=0)
+        bounds = (float(xmin), float(ymin), float(xmax), float(ymax))
+    fit = CanvasTransform.fit(bounds, style.width, style.height, style.margin)
+    pen = style.line_width / fit.scale  # in point units
+    if darkness is None:
+        factors = [style.squiggle] * len(lines)
+    else:
+        factors = tone_factors(lines, darkness, scale=scale, pen_px=pen / scale,
+                               max_factor=style.squiggle)  # fmt: skip
+    wavelength = WAVELENGTH_PENS * pen
+    return [squiggle(line, f, wavelength) for line, f in zip(lines, factors, strict=True)]
 
 
 def stroke_stats(drawing: Drawing, ink: InkMap | None = None) -> dict[str, Any]:

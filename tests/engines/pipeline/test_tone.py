@@ -128,3 +128,22 @@ def test_max_points_lowers_the_tone_density_instead_of_drawing_everything():
     # ... still following the tones.
     cols = capped.points[:, 0] / capped.params.scale
     assert np.median(cols) > np.median(np.arange(200))
+
+
+def test_tree_lines_give_light_tones_more_points_and_dark_tones_the_same():
+    from engines.pipeline.tone import MESH_EDGES_PER_NODE, TREE_DARK, TREE_LIGHT, edges_per_node
+
+    grey = 1.0 - np.array([0.1, TREE_LIGHT, 0.5, TREE_DARK, 0.9])
+    mesh = tone_density(grey, gamma=2.7)
+    tree = tone_density(grey, gamma=2.7, lines="tree")
+    # A tree draws one line per node where the mesh draws 2.75: 2.75 ** 2.7 = 15.3 times
+    # the points in light tones, the same from TREE_DARK on.
+    np.testing.assert_allclose(tree[:2] / mesh[:2], MESH_EDGES_PER_NODE**2.7, rtol=1e-9)
+    np.testing.assert_allclose(tree[3:] / mesh[3:], 1.0, rtol=1e-9)
+    assert mesh[2] < tree[2] < mesh[2] * MESH_EDGES_PER_NODE**2.7
+    np.testing.assert_allclose(edges_per_node(1.0 - grey, "tree"), [1, 1, 1.7, 2.75, 2.75])
+    # Points per column still rise with darkness on a ramp.
+    result = run_pipeline(ramp(), PipelineParams(points="tone", tone_lines="tree", density=16.0))
+    cols = result.points[:, 0] / result.params.scale
+    counts = np.histogram(cols, bins=10, range=(-0.5, 199.5))[0]
+    assert counts[0] < 0.001 * counts.sum() and np.all(np.diff(counts) > 0), counts
