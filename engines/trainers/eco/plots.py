@@ -94,7 +94,8 @@ def eco_figure(result):
     two_d = result.dataset.n_inputs == 2
     rows = 2 if two_d else 1
     columns = max(len(methods), 4)
-    fig = _figure(3.0 * columns, 3.0 * rows + 0.4)
+    fig = _figure(3.0 * columns, 3.0 * rows + 0.6)
+    fig.set_layout_engine("constrained")
     grid_spec = fig.add_gridspec(rows, columns)
     if two_d:
         box = plane_box(result.dataset.x_train)
