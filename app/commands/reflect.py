@@ -27,7 +27,7 @@ from app.commands.common import (
     seed_option,
     writing,
 )
-from engines.trainers.reflection import FUNCTIONS, MAX_SEEDS, TASKS, ReflectionParams
+from engines.trainers.reflection import FUNCTIONS, MAX_SEEDS, ReflectionParams
 
 DEFAULT_SEEDS = 5
 MAX_THREADS = 256
@@ -104,7 +104,8 @@ FUNCTION (the paper's table; no argument = all four):
 
 
 @click.command(help=HELP)
-@click.argument("task", required=False, type=click.Choice(TASKS), metavar="[FUNCTION|digits]")
+@click.argument("task", required=False, type=choice_of(ReflectionParams, "task"),
+                metavar="[FUNCTION|digits]")  # fmt: skip
 @click.option("--seeds", type=click.IntRange(1, MAX_SEEDS), default=DEFAULT_SEEDS,
               show_default=True, help="Runs per task, from --seed on (mean ± sd).")  # fmt: skip
 @seed_option("The first run's seed; run k uses seed + k.", default=0, show_default=True)

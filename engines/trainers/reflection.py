@@ -55,13 +55,14 @@ import contextlib
 import dataclasses
 import json
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engines.atomic import atomic_write_bytes, atomic_write_text
 from engines.core import Callback, Snapshot
@@ -81,7 +82,7 @@ FUNCTIONS: dict[str, tuple[str, Any]] = {
     ),
 }
 Task = Literal["linear", "cubic", "quartic", "piecewise", "digits"]
-TASKS: tuple[str, ...] = (*FUNCTIONS, "digits")
+TASKS: tuple[str, ...] = typing.get_args(Task)
 #: Roles of the networks in a seed's run (they seed the networks' generators).
 ROLES = {"base": 0, "error": 1, "gate": 2, "wide": 3}
 #: Most seeds one job may run.
@@ -173,6 +174,15 @@ class ReflectionParams(BaseModel):
         description="also train the fair baselines: the base for the same samples seen as "
         "base + error networks, and one wide network with the ensemble's parameters",
     )
+
+    @model_validator(mode="after")
+    def _check_threshold(self) -> ReflectionParams:
+        if self.threshold_rule == "quantile" and self.threshold > 1.0:
+            raise ValueError(
+                f"threshold must be a quantile from 0 to 1 with threshold_rule 'quantile', "
+                f"got {self.threshold}"
+            )
+        return self
 
     def isodata_params(self) -> IsodataParams:
         return IsodataParams(clusters=self.clusters, min_samples=self.min_samples,
@@ -475,9 +485,6 @@ def errors_of(out: np.ndarray, y: np.ndarray, classification: bool) -> np.ndarra
 def error_cases(errors: np.ndarray, params: ReflectionParams) -> np.ndarray:
     """Indices of the samples whose error is above the threshold (in ascending order)."""
     if params.threshold_rule == "quantile":
-        if params.threshold > 1.0:
-            raise ParameterError(f"threshold must be a quantile from 0 to 1 with threshold_rule "
-                                 f"'quantile', got {params.threshold}")  # fmt: skip
         cut = float(np.quantile(errors, params.threshold))
     else:
         cut = params.threshold
@@ -736,7 +743,7 @@ def reflection_recipe(
     InputError
         An unknown task.
     ParameterError
-        A bad seed or count, a quantile threshold above 1.
+        A bad seed or count.
     """
     params = params if params is not None else ReflectionParams()
     if not isinstance(params, ReflectionParams):
@@ -750,9 +757,6 @@ def reflection_recipe(
     task = check_task(params.task if source is None else str(source))
     if task != params.task:
         params = params.model_copy(update={"task": task})
-    if params.threshold_rule == "quantile" and params.threshold > 1.0:
-        raise ParameterError(f"threshold must be a quantile from 0 to 1 with threshold_rule "
-                             f"'quantile', got {params.threshold}")  # fmt: skip
     job = _Job(task, params, callback, seeds)
     runs: list[SeedRun] = []
     cancelled = False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from pydantic import ValidationError
 
 from engines.errors import InputError, ParameterError
 from engines.trainers.reflection import (
@@ -140,7 +141,8 @@ def test_digits_reports_accuracies():
 def test_bad_inputs_are_refused():
     with pytest.raises(InputError, match="no such task"):
         reflection_recipe("sine", ReflectionParams(**TINY))
-    with pytest.raises(ParameterError, match="quantile"):
-        reflection_recipe("linear", ReflectionParams(**TINY, threshold=2.0))
+    with pytest.raises(ValidationError, match="quantile from 0 to 1"):
+        ReflectionParams(**TINY, threshold=2.0)
+    assert ReflectionParams(threshold_rule="absolute", threshold=2.0).threshold == 2.0
     with pytest.raises(ParameterError, match="seeds"):
         reflection_recipe("linear", ReflectionParams(**TINY), seeds=0)
