@@ -499,9 +499,11 @@ def import_job(control, modules: list[str]) -> None:
     """Import the tabs' modules (and so the engines) off the GUI thread."""
     import importlib
 
-    from app.gui.preload import preload
+    from app.gui.preload import preload_on_import
 
-    preload()  # torch's native code loaded without the GIL: the window keeps painting
+    # torch's native code loaded without the GIL when torch's import starts: the window
+    # keeps painting.
+    preload_on_import()
     for module in modules:
         control.checkpoint()
         importlib.import_module(module)

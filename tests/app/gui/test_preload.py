@@ -38,3 +38,24 @@ def test_preload_skips_missing_packages(monkeypatch):
 
     monkeypatch.setattr(preload, "NATIVE_LIBRARIES", {"no_such_package_xyz": ("lib/x.so",)})
     assert preload.preload() == []
+
+
+def test_preload_on_import_loads_the_library_when_torch_is_imported():
+    code = textwrap.dedent(
+        """
+        import sys
+        from app.gui.preload import preload_on_import
+        finder = preload_on_import()
+        assert finder is not None and finder in sys.meta_path
+        assert "libtorch_cpu.so" not in open("/proc/self/maps").read()  # not yet
+        import torch
+        assert "libtorch_cpu.so" in open("/proc/self/maps").read()
+        assert finder not in sys.meta_path  # served: removed
+        assert preload_on_import() is None  # torch is imported
+        print(float(torch.ones(3).sum()))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "3.0"
