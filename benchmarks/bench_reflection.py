@@ -8,8 +8,10 @@ For each task (the paper's four functions and scikit-learn's digits) and each va
 ``reflect`` recipe over ``--seeds`` seeds (0, 1, ...), one torch thread: the test loss of the
 base network, of the reflection ensemble, of the base trained on for the same samples seen
 as base + error networks ("base longer") and of one wide network with the ensemble's
-parameter count ("wide"), the change from base to ensemble in percent, and the clusters
-ISODATA found; mean ± sample sd over the seeds. Digits also prints test accuracies.
+parameter count ("wide"), the change from base to ensemble in percent, the clusters
+ISODATA found, the loss with a perfect gate (each test input given its best network) and
+the share of test inputs the gate sends to an error network; mean ± sample sd over the
+seeds. Digits also prints test accuracies.
 
 Variants (every other parameter at ReflectionParams' defaults):
 
@@ -59,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     print(f"seeds 0..{args.seeds - 1}, one torch thread; test MSE (digits: cross-entropy)")
     print("| variant | task | base | reflection | change % (paper) | base longer | wide | "
-          "clusters | seconds |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|")
+          "clusters | perfect gate | routed | seconds |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for variant in variants:
         for task in tasks:
             params = ReflectionParams(task=task, **VARIANTS[variant])
@@ -74,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{_cell(row, 'reflection_loss', '.3g')} | "
                   f"{_cell(row, 'reduction', '+.1f')}{paper} | "
                   f"{_cell(row, 'base_longer_loss', '.3g')} | {_cell(row, 'wide_loss', '.3g')} | "
-                  f"{_cell(row, 'clusters', '.1f')} | {seconds:.0f} |", flush=True)  # fmt: skip
+                  f"{_cell(row, 'clusters', '.1f')} | {_cell(row, 'oracle_loss', '.3g')} | "
+                  f"{_cell(row, 'routed', '.2f')} | {seconds:.0f} |", flush=True)  # fmt: skip
             if "base_accuracy" in row:
                 print("|  | accuracy % | " + " | ".join(
                     f"{100 * row[k]:.2f} ± {100 * row[k + '_sd']:.2f}"
@@ -82,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 ) + " |  | " + " | ".join(
                     f"{100 * row[k]:.2f} ± {100 * row[k + '_sd']:.2f}"
                     for k in ("base_longer_accuracy", "wide_accuracy")
-                ) + " |  |  |", flush=True)  # fmt: skip
+                ) + " |  |  |  |  |", flush=True)  # fmt: skip
     if args.json is not None:
         args.json.write_text(json.dumps({"rows": rows}, indent=2) + "\n")
     return 0

@@ -296,6 +296,8 @@ class SeedRun:
     parameters: int
     wide_hidden: int
     longer_epochs: int
+    oracle_loss: float = math.nan
+    routed: float = math.nan
     accuracies: Mapping[str, float] = field(default_factory=dict)
     histories: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
     panel: Panel | None = field(default=None, repr=False)
@@ -309,6 +311,10 @@ class SeedRun:
 #: The row's figures, in the order the command prints them (mean and "_sd" of each).
 ROW_FIGURES = ("base_loss", "reflection_loss", "reduction", "base_longer_loss", "wide_loss",
                "clusters")  # fmt: skip
+#: Figures the row adds after them: the loss with a perfect gate (each test input given the
+#: network, base or error, that fits it best) and the share of test inputs the gate sends
+#: to an error network.
+DIAGNOSTICS = ("oracle_loss", "routed")
 
 
 @dataclass(frozen=True)
@@ -327,12 +333,13 @@ class ReflectionResult:
     def row(self) -> dict[str, Any]:
         """``{"task", "base_loss", "reflection_loss", "reduction", "base_longer_loss",
         "wide_loss", "clusters"}`` (means over the seeds) with ``"<figure>_sd"`` beside each
-        (sample standard deviation; 0 for one seed), ``"seeds"``, and for digits the test
-        accuracies (``"base_accuracy"``...)."""
+        (sample standard deviation; 0 for one seed), then ``"oracle_loss"`` and ``"routed"``
+        (:data:`DIAGNOSTICS`), ``"seeds"``, and for digits the test accuracies
+        (``"base_accuracy"``...)."""
         row: dict[str, Any] = {"task": self.task}
         if not self.runs:
             return {**row, **{k: None for k in ROW_FIGURES}, "seeds": 0}
-        for name in ROW_FIGURES:
+        for name in ROW_FIGURES + DIAGNOSTICS:
             values = np.array([getattr(r, name) for r in self.runs], dtype=np.float64)
             row[name] = _number(values.mean())
             row[f"{name}_sd"] = _number(values.std(ddof=1)) if len(values) > 1 else 0.0
@@ -462,13 +469,30 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _test_loss(out: np.ndarray, data: TaskData) -> float:
-    """MSE (functions) or cross-entropy of logits (digits) on the test data."""
+def _input_losses(out: np.ndarray, data: TaskData) -> np.ndarray:
+    """Each test input's squared error (functions) or cross-entropy of logits (digits)."""
     if data.is_classification:
         log_p = out - out.max(axis=1, keepdims=True)
         log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
-        return float(-np.mean(np.sum(data.y_test * log_p, axis=1)))
-    return float(np.mean((out - data.y_test) ** 2))
+        return -np.sum(data.y_test * log_p, axis=1)
+    return np.mean((out - data.y_test) ** 2, axis=1)
+
+
+def _test_loss(out: np.ndarray, data: TaskData) -> float:
+    """MSE (functions) or cross-entropy of logits (digits) on the test data."""
+    return float(np.mean(_input_losses(out, data)))
+
+
+def oracle_loss(base_out: np.ndarray, error_outs: list[np.ndarray], data: TaskData,
+                combine: str) -> float:  # fmt: skip
+    """The test loss with a perfect gate: each input's lowest loss over the base and the
+    error networks (combined as the ensemble combines them)."""
+    rows = base_out.shape[0]
+    candidates = [base_out] + [
+        ensemble_output(base_out, error_outs, np.full(rows, k), combine)
+        for k in range(1, len(error_outs) + 1)
+    ]
+    return float(np.mean(np.min([_input_losses(c, data) for c in candidates], axis=0)))
 
 
 def _accuracy(out: np.ndarray, data: TaskData) -> float:
@@ -648,6 +672,8 @@ def _run_seed(job: _Job, data: TaskData, seed: int) -> SeedRun:
         reflection_loss=_test_loss(ensemble, data), base_longer_loss=longer_loss,
         wide_loss=wide_loss, clusters=clusters, error_cases=int(cases.size),
         parameters=int(parameters), wide_hidden=width, longer_epochs=int(longer_epochs),
+        oracle_loss=oracle_loss(base_test, error_test, data, p.combine),
+        routed=float(np.mean(choice > 0)),
         accuracies=accuracies, histories=dict(job.histories), panel=job.panel,
     )  # fmt: skip
 

@@ -12,10 +12,12 @@ from engines.errors import InputError, ParameterError
 from engines.trainers.reflection import (
     FUNCTIONS,
     ReflectionParams,
+    TaskData,
     cluster_features,
     ensemble_output,
     error_cases,
     errors_of,
+    oracle_loss,
     reflection_recipe,
     task_data,
     train_gate,
@@ -66,6 +68,16 @@ def test_the_ensemble_takes_the_chosen_networks_output():
     assert replaced[:, 0].tolist() == [1.0, 10.0, 20.0, 10.0]
     corrected = ensemble_output(base, [first, second], choice, "residual")
     assert corrected[:, 0].tolist() == [1.0, 12.0, 23.0, 14.0]
+
+
+def test_the_oracle_takes_each_inputs_best_network():
+    y = np.array([[0.0], [1.0], [2.0]], dtype=np.float32)
+    data = TaskData("t", y, y, y, y)
+    base = np.array([[0.0], [0.0], [0.0]])  # errors 0, 1, 4
+    error = np.array([[1.0], [1.0], [1.0]])  # errors 1, 0, 1
+    assert oracle_loss(base, [error], data, "replace") == pytest.approx((0 + 0 + 1) / 3)
+    # residual: the error network's output is added to the base's (the same outputs here)
+    assert oracle_loss(base, [error], data, "residual") == pytest.approx((0 + 0 + 1) / 3)
 
 
 def test_error_cases_by_quantile_and_by_absolute_threshold():
@@ -126,6 +138,8 @@ def test_the_recipe_reports_every_figure_and_repeats_itself():
         seen = params.epochs * 120 + params.error_epochs * int(sum(run.panel.case_label >= 0))
         assert run.longer_epochs == -(-seen // 120)
         assert run.panel.choice.shape == (50,)
+        assert run.oracle_loss <= min(run.base_loss, run.reflection_loss) + 1e-12
+        assert run.routed == pytest.approx(np.mean(run.panel.choice > 0))
     assert np.mean([r.reduction for r in first.runs]) == pytest.approx(row["reduction"])
 
 
