@@ -170,6 +170,7 @@ class WordsTab(JobTab):
         font.setPointSize(28)
         font.setBold(True)
         self.count_label.setFont(font)
+        self.count_label.hide()  # until there is a count
         self.details_label = QLabel(NOT_COUNTED)
         self.details_label.setWordWrap(True)
         head = QHBoxLayout()
@@ -276,6 +277,7 @@ class WordsTab(JobTab):
         self.result = self.overlay = self.counted_source = None
         self.overlay_view.set_array(None)
         self.count_label.setText("—")
+        self.count_label.hide()  # no count: the line below says what to do
         self.details_label.setText(NOT_COUNTED)
 
     def run_default(self) -> None:
@@ -297,6 +299,7 @@ class WordsTab(JobTab):
         self.result, self.overlay, self.counted_source = result, overlay, result.source
         self.overlay_view.set_array(overlay)
         self.count_label.setText(f"{result.words} words")
+        self.count_label.show()
         nodes = int((result.labels >= 0).sum())
         self.details_label.setText(
             f"{nodes:,} nodes, {len(result.edges):,} edges; letter height "
