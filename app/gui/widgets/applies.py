@@ -132,8 +132,32 @@ STYLE: dict[str, Rule] = {
     "node_color": _node_color,
 }
 
+
+def _functions_only(v: dict[str, Any]) -> str | None:
+    return "digits has its own train/test split" if v.get("task") == "digits" else None
+
+
+def _network_gate(v: dict[str, Any]) -> str | None:
+    return None if v.get("gate") == "network" else "used by gate = network only"
+
+
+def _knn_gate(v: dict[str, Any]) -> str | None:
+    return None if v.get("gate") == "knn" else "used by gate = knn only"
+
+
+#: engines.trainers.reflection.ReflectionParams (each rule reads a field of its own page).
+REFLECTION: dict[str, Rule] = {
+    "samples": _functions_only,
+    "test_samples": _functions_only,
+    "gate_hidden": _network_gate,
+    "gate_epochs": _network_gate,
+    "gate_learning_rate": _network_gate,
+    "neighbours": _knn_gate,
+}
+
 #: Parameter type name → its rules.
-RULES: dict[str, dict[str, Rule]] = {"PipelineParams": PIPELINE, "ArtStyle": STYLE}
+RULES: dict[str, dict[str, Rule]] = {"PipelineParams": PIPELINE, "ArtStyle": STYLE,
+                                     "ReflectionParams": REFLECTION}  # fmt: skip
 
 
 def reasons(model_name: str, values: dict[str, Any]) -> dict[str, str]:

@@ -108,3 +108,14 @@ def test_a_bad_setting_is_shown_in_the_window(tab, qtbot):
     tab.run_default()
     assert not tab.busy and tab.result is None
     assert "threshold must be a quantile from 0 to 1" in tab.status.text()
+
+
+def test_fields_that_do_not_apply_are_disabled(tab):
+    gate = tab.forms["Gate"]
+    assert gate.editors["gate_hidden"].isEnabled() and not gate.editors["neighbours"].isEnabled()
+    gate.editors["gate"].setCurrentText("knn")
+    assert not gate.editors["gate_hidden"].isEnabled() and gate.editors["neighbours"].isEnabled()
+    assert "gate = network only" in gate.not_applying["gate_epochs"]
+    task = tab.forms["Task"]
+    task.editors["task"].setCurrentText("digits")
+    assert not task.editors["samples"].isEnabled() and task.editors["hidden"].isEnabled()
