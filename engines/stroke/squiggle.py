@@ -19,13 +19,13 @@ import numpy as np
 
 #: Wavelength of the zigzag in pen widths: each leg spans a pen width and a half along the
 #: path, so the swings read as a darker, wider line, not as a pattern.
-WAVELENGTH_PENS = 3.0
+WAVELENGTH_PENS = 2.0
 #: Samples (half wavelengths) each way over which the path's direction is taken.
 TANGENT_SAMPLES = 2
 #: The ink the photo asks for and the ink the plain line lays are compared on cells of
 #: :data:`engines.art.tone.INK_CELL_PX` pixels, both smoothed by a Gaussian of this many
 #: cells.
-FACTOR_SMOOTH_CELLS = 2.5
+FACTOR_SMOOTH_CELLS = 1.5
 
 
 def squiggle(line: np.ndarray, factor, wavelength: float) -> np.ndarray:

@@ -51,3 +51,38 @@ def test_tone_factors_lengthen_the_line_only_where_the_photo_is_darker():
     assert f[150] == pytest.approx(np.log(4.0) / -np.log(1.0 - plain), rel=0.05)
     capped = tone_factors(lines, darkness, scale=scale, pen_px=1.0, max_factor=2.0)[0]
     assert capped.max() == pytest.approx(2.0)
+
+
+def test_a_squiggled_single_line_is_one_stroke_as_dark_as_the_photo():
+    from engines.art import render_array
+    from engines.render import render_input
+    from tests.engines.gng.test_art_size import image_source, preset
+
+    image = np.tile(np.linspace(0.9, 0.2, 120), (80, 1))  # light left, dark right
+    source = image_source(image)
+    style = {"width": 120, "margin": 0, "line_width": 1.0, "background": "white",
+             "line_color": "black", "stroke": "continuous", "smoothing": 1,
+             "max_jump": 1000.0}  # fmt: skip
+
+    def draw(squiggle: float):
+        p = preset({"points": "tone", "gamma": 1.3, "density": 64.0, "match_tone": False},
+                   {"max_nodes": 800, "error_decay_rate": 0.99999,
+                    "min_distance_for_update": 0.0}, {**style, "squiggle": squiggle})  # fmt: skip
+        result = render_input(source, p)
+        grey = render_array(result.drawing, result.style)[..., 0] / 255.0
+        return result, grey
+
+    plain, plain_grey = draw(1.0)
+    wild, wild_grey = draw(6.0)
+    assert plain.stats["strokes"] == wild.stats["strokes"] == 1
+    assert plain.stats["nodes"] == wild.stats["nodes"] == 800  # the same network
+    w = image.shape[1]
+    dark, light = np.s_[:, w * 3 // 4 :], np.s_[:, : w // 4]
+    # The plain line is far lighter than the photo's dark end; the squiggle comes close.
+    photo_ink = 1.0 - image[dark].mean()
+    assert 1.0 - plain_grey[dark].mean() < photo_ink - 0.25
+    assert abs((1.0 - wild_grey[dark].mean()) - photo_ink) < 0.1
+    # In the light quarter the squiggle adds less ink than in the dark one.
+    added_light = plain_grey[light].mean() - wild_grey[light].mean()
+    added_dark = plain_grey[dark].mean() - wild_grey[dark].mean()
+    assert added_light < 0.5 * added_dark, (added_light, added_dark)
