@@ -12,10 +12,15 @@ A :class:`JobRunner` owns the jobs of one tab. Each start bumps its generation c
 signals of an older generation (a superseded or cancelled run) are dropped, so a late
 result can never overwrite a newer one. The view pulls :meth:`JobRunner.take_latest` on
 its own timer, so a slow view skips snapshots instead of queueing them.
+
+While any job's thread runs, Python's cyclic garbage collector runs only in the GUI thread
+(:data:`COLLECTOR`): collected in a worker, the GUI's cyclic garbage would destroy Qt
+objects off their thread and crash the GUI thread later.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -24,7 +29,8 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 
 from engines.errors import GasworksError
 
@@ -37,6 +43,9 @@ REPORT_RATE = 30.0
 TEXT_RATE = 5.0
 #: How long closing the window waits for running jobs to stop, in seconds.
 CLOSE_TIMEOUT = 5.0
+#: How often the GUI thread looks whether a garbage collection is due while jobs run, in
+#: milliseconds.
+COLLECT_MS = 100
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,77 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+class GuiThreadCollector:
+    """Keeps Python's cyclic garbage collector in the GUI thread while job threads run.
+
+    CPython collects reference cycles in whichever thread allocates past the collector's
+    threshold. A job allocating a lot (SQLAlchemy creating optuna's tables, a trainer's
+    epochs) would then collect the cyclic garbage the GUI thread left (pyqtgraph's items,
+    pens and pixmaps, pytest-qt's event loops, the tabs of a closed window) and with it
+    destroy the Qt objects Python owns outside their thread: a QObject deleted off its
+    thread or a pixmap off the GUI thread corrupts Qt's state, and the GUI thread crashes
+    later in its event loop. So from the first job thread's start to the last one's end,
+    automatic collection is off and a timer in the GUI thread collects instead, with
+    CPython's own thresholds; then automatic collection is as it was before. Only the GUI
+    thread calls :meth:`hold` and :meth:`release`.
+    """
+
+    def __init__(self) -> None:
+        self.threads = 0
+        self.collections = 0
+        self._timer: QTimer | None = None
+        self._was_enabled = True
+
+    @property
+    def active(self) -> bool:
+        return self.threads > 0
+
+    def hold(self) -> None:
+        """A job thread is about to start."""
+        if self.threads == 0:
+            self._was_enabled = gc.isenabled()
+            gc.disable()
+            self._make_timer().start()
+        self.threads += 1
+
+    def release(self) -> None:
+        """A job thread has finished."""
+        if self.threads == 0:
+            return
+        self.threads -= 1
+        if self.threads == 0:
+            if self._timer is not None and shiboken6.isValid(self._timer):
+                self._timer.stop()
+            self.collect_due()
+            if self._was_enabled:
+                gc.enable()
+
+    def collect_due(self) -> int:
+        """Collect the generations CPython would collect now; returns the oldest one
+        collected (-1: none was due)."""
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] <= thresholds[0]:
+            return -1
+        generation = 0
+        while generation < 2 and counts[generation + 1] > thresholds[generation + 1]:
+            generation += 1
+        gc.collect(generation)
+        self.collections += 1
+        return generation
+
+    def _make_timer(self) -> QTimer:
+        if self._timer is None or not shiboken6.isValid(self._timer):
+            # Owned by the application, so it lives in the GUI thread for good.
+            self._timer = QTimer(QCoreApplication.instance())
+            self._timer.setInterval(COLLECT_MS)
+            self._timer.timeout.connect(self.collect_due)
+        return self._timer
+
+
+#: The one collector of the process (every runner's threads count).
+COLLECTOR = GuiThreadCollector()
+
+
 class _Thread(QThread):
     """Runs one job generator; emits what it yields, returns, or raises."""
 
@@ -212,6 +292,7 @@ class JobRunner(QObject):
         self.generation = 0
         self._thread: _Thread | None = None
         self._threads: set[_Thread] = set()
+        self._held: set[_Thread] = set()  # threads the collector counts, until they end
         self._latest: Any = None
         self._fresh = False
         self.started_at = 0.0
@@ -243,6 +324,8 @@ class JobRunner(QObject):
         self._threads.add(thread)
         self._latest, self._fresh = None, False
         self.started_at = time.perf_counter()
+        COLLECTOR.hold()
+        self._held.add(thread)
         thread.start()
         self.state_changed.emit("running")
         return self.generation
@@ -298,7 +381,10 @@ class JobRunner(QObject):
         for thread in list(self._threads):
             thread.control.cancel()
             left = max(0.0, deadline - time.monotonic())
-            ok &= thread.wait(int(left * 1000))
+            if thread.wait(int(left * 1000)):
+                self._release(thread)
+            else:
+                ok = False
         return ok
 
     def wait_idle(self, timeout: float = CLOSE_TIMEOUT) -> bool:
@@ -307,6 +393,7 @@ class JobRunner(QObject):
         for thread in list(self._threads):
             if not thread.wait(int(max(0.0, deadline - time.monotonic()) * 1000)):
                 return False
+            self._release(thread)
         return True
 
     # ------------------------------------------------------------------ thread news
@@ -344,7 +431,15 @@ class JobRunner(QObject):
     def _on_finished(self, thread: _Thread) -> None:
         self._note_stop(thread.generation)
         self._threads.discard(thread)
+        self._release(thread)
         thread.deleteLater()
+
+    def _release(self, thread: _Thread) -> None:
+        """Tell the collector a thread has ended (once; from its finished signal, or from a
+        wait that saw it end before the signal came)."""
+        if thread in self._held:
+            self._held.discard(thread)
+            COLLECTOR.release()
 
     def _note_stop(self, generation: int) -> None:
         """Record how long the cancelled job's thread took to stop."""

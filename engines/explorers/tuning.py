@@ -51,6 +51,7 @@ import json
 import math
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,30 @@ def open_storage(url: str | None):
     raise AssertionError("not reached")
 
 
+@contextmanager
+def opened_storage(url: str | None):
+    """:func:`open_storage` for the length of a ``with`` block, closed in the thread that
+    used it: the block's SQLAlchemy session is removed and the engine's connections are
+    closed when it ends (however it ends), so no connection outlives the search and none is
+    left for the garbage collector to close in another thread."""
+    storage = open_storage(url)
+    try:
+        yield storage
+    finally:
+        close_storage(storage)
+
+
+def close_storage(storage) -> None:
+    """Remove this thread's session of an RDB storage and close its engine's connections
+    (nothing to do for one in memory)."""
+    remove = getattr(storage, "remove_session", None)
+    if remove is not None:
+        remove()
+    engine = getattr(storage, "engine", None)
+    if engine is not None:
+        engine.dispose()
+
+
 def default_study_name(space: str) -> str:
     return f"{DATASET}-{space}"
 
@@ -174,11 +199,11 @@ def signature(params: TuneParams) -> dict[str, Any]:
     return {"dataset": DATASET, "space": params.resolved_space, "epochs": params.epochs}
 
 
-def load_study(params: TuneParams, storage_url: str | None, name: str | None):
-    """Create or load the study; one that searches something else is a StorageError."""
+def load_study(params: TuneParams, storage, storage_url: str | None, name: str | None):
+    """Create or load the study in ``storage`` (opened from ``storage_url``, which the
+    messages name); one that searches something else is a StorageError."""
     import optuna
 
-    storage = open_storage(storage_url)
     name = name or default_study_name(params.resolved_space)
     wanted = signature(params)
     try:
@@ -379,12 +404,23 @@ def tune_recipe(
         raise TypeError(f"params must be a TuneParams, got {type(params).__name__}")
     seed = check_seed(params.seed if seed is None else seed)
     params = params.model_copy(update={"seed": seed})
-    space = params.resolved_space
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    the_study = load_study(params, storage, study)
+    # The storage is opened, used and closed in this thread (a studio's worker): none of
+    # its connections reaches another thread, not even through the garbage collector.
+    with opened_storage(storage) as opened:
+        the_study = load_study(params, opened, storage, study)
+        return _search(the_study, params, callback, storage, started)
+
+
+def _search(the_study, params: TuneParams, callback, storage: str | None, started: float):
+    """``tune_recipe``'s trials, until the study has ``params.trials`` counted ones or the
+    callback stops it; the result."""
+    import optuna
+
     from engines.trainers.datasets import load_dataset
     from engines.trainers.params import TrainerParams
 
+    seed, space = params.seed, params.resolved_space
     data = load_dataset(DATASET)
     stopped = False
     raised: list[BaseException] = []
@@ -422,28 +458,33 @@ def tune_recipe(
     def left() -> int:
         return params.trials - sum(t.state in COUNTED for t in _records(the_study))
 
-    while left() > 0:
-        if callback is not None and callback(snapshot()):
-            stopped = True
-            break
-        trial = the_study.ask()
-        try:
-            value = objective(trial)
-        except (_Stop, KeyboardInterrupt):
-            the_study.tell(trial, state=optuna.trial.TrialState.PRUNED)
-            if raised:
-                raise raised[0] from None
-            if sys.exc_info()[0] is KeyboardInterrupt:
+    try:
+        while left() > 0:
+            if callback is not None and callback(snapshot()):
+                stopped = True
+                break
+            trial = the_study.ask()
+            try:
+                value = objective(trial)
+            except (_Stop, KeyboardInterrupt):
+                the_study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+                if raised:
+                    raise raised[0] from None
+                if sys.exc_info()[0] is KeyboardInterrupt:
+                    raise
+                stopped = True
+                break
+            except BaseException:
+                the_study.tell(trial, state=optuna.trial.TrialState.FAIL)
                 raise
-            stopped = True
-            break
-        except BaseException:
-            the_study.tell(trial, state=optuna.trial.TrialState.FAIL)
-            raise
-        if math.isfinite(value):
-            the_study.tell(trial, value)
-        else:
-            the_study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            if math.isfinite(value):
+                the_study.tell(trial, value)
+            else:
+                the_study.tell(trial, state=optuna.trial.TrialState.FAIL)
+    finally:
+        # An exception kept here refers to this frame through its traceback: the cycle
+        # would leave the study (and its storage) to the garbage collector.
+        raised.clear()
     records = _records(the_study)
     return TuneResult(
         params=params, study_name=the_study.study_name, storage=storage, trials=records,

@@ -55,11 +55,6 @@ def test_search_runs_live_and_exports_the_commands_json(tab, qtbot, tmp_path):
     assert json.loads((tmp_path / "tab.json").read_text()) == json.loads(cli.stdout)
 
 
-@pytest.mark.skip(
-    reason="crashes the test process now and then (a segmentation fault while the GUI thread "
-    "collects garbage and the worker imports optuna's RDB storage); an open bug of the Tuning "
-    "tab, to be fixed before this test runs again"
-)
 def test_cancel_within_a_trial_keeps_the_finished_ones(tab, qtbot, tmp_path):
     url = f"sqlite:///{tmp_path / 'study.db'}"
     # Two trials long enough that the second is still training when Cancel comes: the

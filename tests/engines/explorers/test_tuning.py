@@ -143,3 +143,41 @@ def test_an_exception_from_the_callback_prunes_the_trial_and_goes_on(tmp_path):
         tune_recipe("digits", params, storage=url, callback=cancel_in_second_trial)
     stored = optuna.load_study(study_name="digits-units", storage=url)
     assert [t.state.name for t in stored.trials] == ["COMPLETE", "PRUNED"]
+
+
+def test_the_storage_is_closed_in_the_thread_that_used_it(tmp_path, monkeypatch):
+    """A study stopped by an exception (the studio's cancel, in its worker thread) leaves no
+    session and no connection behind for the garbage collector to close elsewhere."""
+    import threading
+
+    from engines.explorers import tuning
+
+    opened = []
+    real_open = tuning.open_storage
+    monkeypatch.setattr(tuning, "open_storage", lambda url: opened.append(real_open(url)) or
+                        opened[-1])  # fmt: skip
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel_in_second_trial(snap):
+        if len(snap.trials) == 1 and snap.epoch >= 1:
+            raise Cancelled
+
+    seen = {}
+
+    def worker():
+        params = TuneParams(sampler="random", trials=3, space="units", epochs=2)
+        try:
+            tune_recipe("digits", params, storage=f"sqlite:///{tmp_path / 's.db'}",
+                        callback=cancel_in_second_trial)  # fmt: skip
+        except Cancelled:
+            seen["cancelled"] = True
+        (storage,) = opened
+        seen["session"] = storage.scoped_session.registry.has()
+        seen["connections"] = storage.engine.pool.checkedin() + storage.engine.pool.checkedout()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == {"cancelled": True, "session": False, "connections": 0}
