@@ -14,6 +14,7 @@ and agrees with the PNG writer within 0.5 % at every density measured.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 #: Side of the cells line length is gathered in, in image pixels.
 INK_CELL_PX = 4
@@ -138,9 +139,6 @@ def tree_edges(
     -------
     keep, in_tree : (E,) ndarrays of bool
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import minimum_spanning_tree
-
     from engines.pipeline.tone import blue_noise_tile, mesh_share
 
     nodes = np.asarray(nodes, dtype=np.float64)
@@ -151,12 +149,7 @@ def tree_edges(
     n = nodes.shape[0]
     a, b = np.minimum(edges[:, 0], edges[:, 1]), np.maximum(edges[:, 0], edges[:, 1])
     length = np.hypot(*(nodes[a] - nodes[b]).T)
-    # A zero weight would be no edge at all to scipy: nudge every length by a tiny amount.
-    weight = length + 1e-9 * (float(length.max()) + 1.0)
-    tree = minimum_spanning_tree(coo_matrix((weight, (a, b)), shape=(n, n))).tocoo()
-    in_tree = np.isin(
-        a * n + b, np.minimum(tree.row, tree.col) * n + np.maximum(tree.row, tree.col)
-    )
+    in_tree = _kruskal(np.argsort(length, kind="stable"), a, b, n)
     mid = 0.5 * (nodes[a] + nodes[b]) / scale
     h, w = darkness.shape
     rows = np.clip(np.rint(-mid[:, 1]).astype(np.int64), 0, h - 1)
@@ -164,3 +157,23 @@ def tree_edges(
     tile = blue_noise_tile()
     threshold = tile[rows % tile.shape[0], cols % tile.shape[1]]
     return in_tree | (mesh_share(darkness[rows, cols]) > threshold), in_tree
+
+
+@njit(cache=True)
+def _kruskal(order: np.ndarray, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Kruskal's minimum spanning forest: edges taken shortest first (``order``) when they
+    join two trees (union-find with path halving). Returns the mask of edges taken."""
+    parent = np.arange(n)
+    taken = np.zeros(a.shape[0], dtype=np.bool_)
+    for e in order:
+        u, v = a[e], b[e]
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        if u != v:
+            parent[u] = v
+            taken[e] = True
+    return taken
