@@ -119,6 +119,7 @@ class Heartbeat:
         self.worst = 0.0
         self.worst_at = 0.0
         self.worst_own = 0.0
+        self.worst_own_span = (0.0, 0.0)  # perf_counter times of its two ticks
         self.started = 0.0
         self.waited = None
 
@@ -139,7 +140,9 @@ class Heartbeat:
             self.worst, self.worst_at = stall, now - self.started
         waited = runqueue_wait()
         if waited is not None and self.waited is not None:
-            self.worst_own = max(self.worst_own, stall - (waited - self.waited))
+            own = stall - (waited - self.waited)
+            if own > self.worst_own:
+                self.worst_own, self.worst_own_span = own, (self.last, now)
         self.waited = waited
         self.last = now
 
@@ -266,9 +269,10 @@ def startup_child(reference: bool) -> None:
     build_next = MainWindow._build_next
 
     def timed(self):
+        key = self._building[0] if self._building else self._pending[0]
         start = time.perf_counter()
         build_next(self)
-        turns.append(time.perf_counter() - start)
+        turns.append((start, time.perf_counter(), key))
 
     MainWindow._build_next = timed
     qt = application()
@@ -278,15 +282,19 @@ def startup_child(reference: bool) -> None:
     window.resize(1400, 940)
     window.show()
     wait_until(qt, lambda: window.ready, 120)
-    print(f"{beat.stop()} {max(turns)} {beat.worst_own}", flush=True)
+    stall = beat.stop()
+    a, b = beat.worst_own_span
+    inside = sorted({key for start, end, key in turns if start < b and end > a}) or ["imports"]
+    longest = max(end - start for start, end, _ in turns)
+    print(f"{stall} {longest} {beat.worst_own} {'+'.join(inside)}", flush=True)
     os._exit(0)
 
 
-def startup_stalls(repeats: int) -> dict[str, list[tuple[float, float, float]]]:
-    """(stall, longest turn, stall less waits for a CPU) of ``repeats`` fresh windows each,
-    with and without the preload, alternating (a fresh process each: the imports happen
-    once per process)."""
-    out: dict[str, list[tuple[float, float, float]]] = {"reference": [], "preload": []}
+def startup_stalls(repeats: int) -> dict[str, list[tuple]]:
+    """(stall, longest turn, stall less waits for a CPU, where that was: the tab being
+    built or "imports") of ``repeats`` fresh windows each, with and without the preload,
+    alternating (a fresh process each: the imports happen once per process)."""
+    out: dict[str, list[tuple]] = {"reference": [], "preload": []}
     for _ in range(repeats):
         for kind in out:
             command = [sys.executable, __file__, "--startup-child"]
@@ -295,10 +303,10 @@ def startup_stalls(repeats: int) -> dict[str, list[tuple[float, float, float]]]:
             done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
             last = done.stdout.strip().splitlines()[-1:] or [""]
             try:
-                stall, turn, own = (float(x) for x in last[0].split())
+                stall, turn, own, where = last[0].split()
+                out[kind].append((float(stall), float(turn), float(own), where))
             except ValueError:
                 raise SystemExit(f"startup child failed: {done.stderr}") from None
-            out[kind].append((stall, turn, own))
     return out
 
 
@@ -307,13 +315,14 @@ def print_startup(repeats: int) -> None:
     stalls = startup_stalls(repeats)
     for kind, label in (("reference", "import torch holding the GIL (reference)"),
                         ("preload", "torch's library preloaded, GIL released")):  # fmt: skip
-        ms = sorted(s * 1000 for s, _, _ in stalls[kind])
-        own = sorted(o * 1000 for _, _, o in stalls[kind])
-        turn = max(t for _, t, _ in stalls[kind]) * 1000
+        ms = sorted(x[0] * 1000 for x in stalls[kind])
+        own = [f"{x[2] * 1000:.0f} ({x[3]})" for x in sorted(stalls[kind], key=lambda x: x[2])]
+        turn = max(x[1] for x in stalls[kind]) * 1000
         print(f"startup stall, {label}: median {statistics.median(ms):.0f} ms, "
               f"max {max(ms):.0f} ms (of {repeats}: {', '.join(f'{m:.0f}' for m in ms)}); "
-              f"less waits for a CPU: median {statistics.median(own):.0f} ms "
-              f"({', '.join(f'{m:.0f}' for m in own)}); "
+              f"less waits for a CPU: median "
+              f"{statistics.median(x[2] for x in stalls[kind]) * 1000:.0f} ms, during "
+              f"{', '.join(own)}; "
               f"longest tab-building turn {turn:.0f} ms")  # fmt: skip
     for index, what in ((0, "stall"), (2, "stall less waits for a CPU")):
         reference = statistics.median(x[index] for x in stalls["reference"])
