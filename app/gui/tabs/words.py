@@ -17,6 +17,7 @@ status line, with the check ``gasworks words`` prints on stderr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,30 @@ def page_check_job(control, source: str, preset: Preset):
     control.checkpoint()
     warning = check_text(grey, preset.engine_params or WordParams()).warning
     return source, (np.clip(grey, 0.0, 1.0) * 255 + 0.5).astype(np.uint8), warning
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """A page opened to be counted at once that does not look like text: not counted."""
+
+    source: str
+    warning: str
+
+
+def count_job(control, source: str, preset: Preset, *, check: bool = False):
+    """The ``words`` recipe on ``source`` (its count and overlay); with ``check``, first the
+    check of :func:`engines.words.looks.page_warning`, and a page that does not look like
+    text is not counted (:class:`NotCounted`)."""
+    from app.gui.workers import recipe_job
+
+    if check:
+        from engines.words.looks import page_warning
+
+        warning = page_warning(source, preset)
+        control.checkpoint()
+        if warning:
+            return NotCounted(source, warning)
+    return recipe_job(control, "words", source, preset, frame=progress, then=with_overlay)
 
 
 def progress(snapshot) -> float:
@@ -216,7 +241,8 @@ class WordsTab(JobTab):
         if self.result is None and not self.busy:
             self.overlay_view.set_array(grey)
         if warning:
-            self.status.show_warning(warning)
+            if warning[1:] not in self.status.text():  # said already ("not counted: t…")
+                self.status.show_warning(warning)
         elif self.status.kind == "warning":
             self.status.clear()
 
@@ -240,11 +266,12 @@ class WordsTab(JobTab):
             self.open_file(path)
 
     def open_file(self, path: str | Path) -> None:
-        """Count the words of an image file (the crop of a sample is dropped)."""
+        """Count the words of an image file (the crop of a sample is dropped), unless it
+        does not look like text: then it is shown with the warning, and Run counts it."""
         remember_file(path)
         self.pipeline_form.set_values({"crop": None})
         self.set_source(str(path))
-        self.run_default()
+        self.run_default(check=True)
 
     def apply_preset(self, preset: Preset) -> None:
         self.preset_name = preset.name
@@ -280,12 +307,13 @@ class WordsTab(JobTab):
         self.count_label.hide()  # no count: the line below says what to do
         self.details_label.setText(NOT_COUNTED)
 
-    def run_default(self) -> None:
+    def run_default(self, *, check: bool = False) -> None:
+        """Count the words of the page (``check``: unless it does not look like text)."""
         preset = self.checked_preset()
         if preset is None:
             return
         self.clear_result()
-        self.start_recipe("words", self.source, preset, frame=progress, then=with_overlay)
+        self.start_job(count_job, self.source, preset, check=check)
         if self.page_warning and self.checked_source == self.source:
             self.status.show_warning(
                 f"Counting the words of {self.source}, though "
@@ -295,6 +323,13 @@ class WordsTab(JobTab):
             self.status.show_info(f"Counting the words of {self.source}…")
 
     def _on_result(self, payload) -> None:
+        if isinstance(payload, NotCounted):
+            self.page_warning, self.checked_source = payload.warning, payload.source
+            self.status.set_fraction(0.0)
+            self.status.show_warning(f"{payload.source} was not counted: "
+                                     f"{payload.warning[0].lower()}{payload.warning[1:]} "
+                                     "Run (Ctrl+R) counts it anyway.")  # fmt: skip
+            return
         result, overlay = payload
         self.result, self.overlay, self.counted_source = result, overlay, result.source
         self.overlay_view.set_array(overlay)

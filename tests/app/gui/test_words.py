@@ -150,3 +150,35 @@ def test_the_command_line_warns_on_stderr_before_counting(monkeypatch):
     assert "Warning: sample:page" not in result.stderr
     assert order == [("check", "sample:page"), ("count", "sample:page"),
                      ("check", "sample:coins"), ("count", "sample:coins")]  # fmt: skip
+
+
+def test_a_photo_opened_is_not_counted_until_run(tab, qtbot, tmp_path, monkeypatch):
+    """Opening a file counts it at once, unless it does not look like text: the coins photo
+    is shown with the warning and not counted; Run then counts it anyway."""
+    from engines.pipeline import load_image
+    from engines.words.looks import page_warning
+
+    path = tmp_path / "coins.png"
+    Image.fromarray((load_image("sample:coins") * 255).astype("uint8")).save(path)
+    with qtbot.waitSignal(tab.runner.stopped, timeout=30_000):
+        tab.open_file(path)
+    assert tab.result is None and not tab.busy and tab.status.kind == "warning"
+    expected = page_warning(str(path), tab.current_preset())
+    assert "not counted" in tab.status.text() and expected[1:] in tab.status.text()
+    qtbot.waitUntil(tab.settle, timeout=20_000)
+    assert "not counted" in tab.status.text()  # the page's check does not hide it
+    assert tab.overlay_view.array.shape == (303, 384)  # the photo is shown
+    # Run counts it anyway: the job without the check (the count itself, a minute on the
+    # photo with no step to cancel at before the network trains, is not run here).
+    from app.gui.tabs import words
+
+    calls = []
+
+    def spy(control, source, preset, *, check=False):
+        calls.append((source, check))
+        return words.NotCounted(source, "Not counted in this test.")
+
+    monkeypatch.setattr(words, "count_job", spy)
+    tab.run_default()
+    assert "though this page does not look like text" in tab.status.text()
+    assert tab.runner.wait_idle(10) and calls == [(str(path), False)]
