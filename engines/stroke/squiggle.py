@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Wavelength of the zigzag in pen widths: each leg spans a pen width and a half along the
-#: path, so the swings read as a darker, wider line, not as a pattern.
+#: Wavelength of the zigzag in pen widths: each leg spans one pen width along the path, so
+#: the swings fill a band (a darker, wider line), not a visible pattern.
 WAVELENGTH_PENS = 2.0
-#: Samples (half wavelengths) each way over which the path's direction is taken.
-TANGENT_SAMPLES = 2
+#: Samples (half wavelengths) each way over which the path's direction is taken (4: fewer
+#: star-shaped tangles where the nodes lie closer than the wavelength; astronaut SSIM
+#: 0.739 -> 0.752, rocket 0.827 -> 0.848 against 2).
+TANGENT_SAMPLES = 4
 #: The ink the photo asks for and the ink the plain line lays are compared on cells of
 #: :data:`engines.art.tone.INK_CELL_PX` pixels, both smoothed by a Gaussian of this many
 #: cells.
@@ -64,7 +66,7 @@ def squiggle(line: np.ndarray, factor, wavelength: float) -> np.ndarray:
     t = np.linspace(0.0, total, n + 1)
     points = np.column_stack([np.interp(t, along, line[:, 0]), np.interp(t, along, line[:, 1])])
     f = np.interp(t, along, factor)
-    # The path's direction over a whole wavelength (two samples each way): a path with
+    # The path's direction over two wavelengths (TANGENT_SAMPLES each way): a path with
     # nodes closer than the wavelength turns at every node, and its own tangent would
     # swing the zigzag round into stars.
     k = TANGENT_SAMPLES
