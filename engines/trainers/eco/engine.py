@@ -14,8 +14,10 @@ method              minimised
 ``eco`` / fit       ``E − λ·w·C`` (``w`` rises from 0 to 1 over ``warmup`` epochs when
                     stabilised, else 1; stabilised, C is capped row by row)
 ``eco`` / seed      ``C`` — the seed's ``θ −= γ∇θC`` as written (no fitting term)
-``outlier_exposure``  ``E + oe_weight · CE(uniform, p(noise))`` on ``delearn_rows`` uniform
-                    noise inputs (Hendrycks et al.)
+``outlier_exposure``  ``E + oe_weight · CE(uniform, p(outliers))`` on ``delearn_rows``
+                    auxiliary outliers (Hendrycks et al.): half uniform noise in the widened
+                    box, half uniform in the cube of half-width ``oe_reach`` data radii
+                    around the data's centre (so far-field inputs are seen too)
 ``double_backprop``   ``E + db_weight · mean ‖∇ₓE‖²`` (Drucker & Le Cun)
 ==================  =========================================================================
 
@@ -40,7 +42,8 @@ multiplies the learning rate by ``lr_factor`` and clears Adam's moments (``recov
 counts these).
 
 Randomness: the weights and batch order come from the run's seed as in the Trainer; noise
-inputs, random classes and Hutchinson's probes from a second generator seeded with it.
+inputs, Outlier Exposure's outliers, random classes and Hutchinson's probes from a second
+generator seeded with it (never the measurement's out sets, which are drawn apart).
 """
 
 from __future__ import annotations
@@ -133,6 +136,9 @@ class EcoTrainer(Trainer):
             torch.as_tensor(lo, dtype=dtype),
             torch.as_tensor(hi - lo, dtype=dtype),
         )
+        centre = data.x_train.mean(axis=0)
+        self._centre = torch.as_tensor(centre, dtype=dtype)
+        self._reach = measure.data_radius(data.x_train)
         if watch is None:
             watch = measure.ood_sets(data, None, rows=WATCH_ROWS, margin=params.noise_margin,
                                      radius=params.far_radius, seed=self.seed)  # fmt: skip
@@ -162,6 +168,18 @@ class EcoTrainer(Trainer):
         u = torch.rand((n, self._lo.numel()), generator=self.noise_generator, dtype=self._lo.dtype)
         return self._lo + u * self._span
 
+    def outliers(self, n: int) -> torch.Tensor:
+        """Outlier Exposure's ``n`` auxiliary outliers (module docstring): half uniform noise
+        in the widened box, half uniform in the cube of half-width ``oe_reach`` data radii
+        around the data's centre (all in the box when ``oe_reach`` is 0)."""
+        wide = n // 2 if self.eco.oe_reach > 0 else 0
+        near = self.noise(n - wide)
+        if wide == 0:
+            return near
+        u = torch.rand((wide, self._lo.numel()), generator=self.noise_generator,
+                       dtype=self._lo.dtype)  # fmt: skip
+        return torch.cat([near, self._centre + (2 * u - 1) * (self.eco.oe_reach * self._reach)])
+
     def curvature_of(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """(N,) error curvature C of rows ``x`` with one-hot targets ``y``."""
         return curvature.laplacian(self.network, x, y, loss=self.loss, output=self.spec.output,
@@ -183,7 +201,7 @@ class EcoTrainer(Trainer):
             return self.error(x, y) - p.lam * self.lam_weight * c.mean()
         e = self.error(x, y)
         if kind == "outlier_exposure":
-            log_p = F.log_softmax(self.network(self.noise(p.delearn_rows)), dim=-1)
+            log_p = F.log_softmax(self.network(self.outliers(p.delearn_rows)), dim=-1)
             return e - p.oe_weight * log_p.mean()
         if kind == "double_backprop":
             g = curvature.input_gradients(self.network, x, y, loss=self.loss,

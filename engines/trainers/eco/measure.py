@@ -49,10 +49,15 @@ def uniform_noise(box, n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(lo, hi, size=(n, lo.size))
 
 
+def data_radius(x: np.ndarray) -> float:
+    """The largest distance of a row of ``x`` from their mean (1 when every row is there)."""
+    return float(np.max(np.linalg.norm(x - x.mean(axis=0), axis=1))) or 1.0
+
+
 def far_field(x: np.ndarray, radius: float, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` points ``radius`` to ``2·radius`` data radii from the centre of ``x``."""
     centre = x.mean(axis=0)
-    reach = float(np.max(np.linalg.norm(x - centre, axis=1))) or 1.0
+    reach = data_radius(x)
     direction = rng.standard_normal((n, x.shape[1]))
     direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     distance = rng.uniform(radius, 2 * radius, size=(n, 1)) * reach

@@ -32,8 +32,11 @@ class EcoParams(BaseModel):
         "from it); seed: θ −= γ∇θC as the seed writes it (C alone, no fitting term)",
     )
     lam: float = Field(
-        0.01, ge=0.0, le=100.0, description="λ, the weight of the curvature C in 'fit'"
-    )
+        0.01, ge=0.0, le=100.0,
+        description="λ (curvature weight): how strongly 'fit' rewards a sharply curved error "
+        "away from the data, the λ of E − λ·C (0: plain training; unused by 'seed'; "
+        "gasworks eco --lambda)",
+    )  # fmt: skip
     curvature: Literal["auto", "exact", "hutchinson"] = Field(
         "auto",
         description="the Laplacian: exact trace of the input Hessian, Hutchinson's estimate "
@@ -89,6 +92,13 @@ class EcoParams(BaseModel):
     oe_weight: float = Field(
         0.5, ge=0.0, le=100.0, description="Outlier Exposure: weight of noise → uniform output"
     )
+    oe_reach: float = Field(
+        8.0, ge=0.0, le=1000.0,
+        description="Outlier Exposure: half of its auxiliary outliers are uniform noise in the "
+        "widened box, half uniform in a cube of this half-width in data radii (the largest "
+        "distance of a training input from their centre) around the data's centre, so inputs "
+        "far from the data are seen in training too (0: the box alone)",
+    )  # fmt: skip
     db_weight: float = Field(
         0.01, ge=0.0, le=100.0, description="double backprop: weight of ‖∇ₓE‖²"
     )

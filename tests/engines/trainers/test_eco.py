@@ -199,3 +199,40 @@ def test_the_curvature_cap_bounds_the_objective():
         values[stabilise] = abs(float(trainer.objective(x, y).detach()) - float(e))
     assert values[True] <= 2.0 + 1e-9
     assert values[False] > 2.0
+
+
+def test_outlier_exposure_sees_far_inputs_as_well_as_the_box():
+    """Half of OE's outliers lie in the widened box, half in the cube of oe_reach data radii
+    (most of them outside the box, none beyond the cube); oe_reach 0 keeps them in the box."""
+    data = load_dataset("moons")
+    x = data.x_train
+    lo, hi = measure.noise_box(x, 0.25)
+    centre, reach = x.mean(axis=0), measure.data_radius(x)
+    assert reach == pytest.approx(np.max(np.linalg.norm(x - centre, axis=1)))
+    trainer = EcoTrainer(EcoParams(oe_reach=6.0), data, seed=2, method="outlier_exposure")
+    points = trainer.outliers(2000).numpy()
+    near, wide = points[:1000], points[1000:]
+    assert np.all((near >= lo) & (near <= hi))
+    assert np.all(np.abs(wide - centre) <= 6.0 * reach + 1e-12)
+    outside = ~np.all((wide >= lo) & (wide <= hi), axis=1)
+    assert outside.mean() > 0.8
+    assert np.abs(wide - centre).max() > 5.0 * reach  # the cube is filled to its edge
+    boxed = EcoTrainer(EcoParams(oe_reach=0.0), data, seed=2, method="outlier_exposure")
+    points = boxed.outliers(500).numpy()
+    assert np.all((points >= lo) & (points <= hi))
+
+
+def test_outlier_exposure_lowers_the_confidence_far_from_the_data():
+    """A few epochs of OE with its wide outliers leave far-field inputs (drawn apart, as the
+    measurement draws them) less confident than OE on the box alone, and than plain training."""
+    torch.set_num_threads(1)
+    data = load_dataset("moons")
+    far = measure.far_field(data.x_train, 3.0, 200, np.random.default_rng(7))
+    confidence = {}
+    for method, reach in (("plain", 8.0), ("outlier_exposure", 0.0), ("outlier_exposure", 8.0)):
+        params = EcoParams(epochs=8, hidden=(8,), oe_reach=reach)
+        trainer = EcoTrainer(params, data, seed=1, method=method)
+        trainer.step(8)
+        confidence[method, reach] = np.mean(measure.max_probability(trainer.outputs(far)))
+    assert confidence["outlier_exposure", 8.0] < confidence["outlier_exposure", 0.0] - 0.08
+    assert confidence["outlier_exposure", 0.0] < confidence["plain", 8.0]
