@@ -41,26 +41,38 @@ def render_image(drawing: Drawing, style: ArtStyle | None = None) -> Image.Image
                 if px >= 3:
                     r = px / 2.0
                     for x, y in ((x0, y0), (x1, y1)):
-                        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+                        _disc(draw, x, y, r, colour)
         elif len(layer.segments):
             segs = to_canvas(layer.segments) * ss
             for (x0, y0), (x1, y1) in segs:
                 draw.line((x0, y0, x1, y1), fill=colour, width=width)
             if width >= 3:  # round caps, as in the SVG
                 for x, y in segs.reshape(-1, 2):
-                    draw.ellipse((x - cap, y - cap, x + cap, y + cap), fill=colour)
+                    _disc(draw, x, y, cap, colour)
         for line in layer.polylines:
             pts = to_canvas(line) * ss
             draw.line([tuple(p) for p in pts], fill=colour, width=width, joint="curve")
             if width >= 3:
                 for x, y in (pts[0], pts[-1]):
-                    draw.ellipse((x - cap, y - cap, x + cap, y + cap), fill=colour)
+                    _disc(draw, x, y, cap, colour)
         if len(layer.dots) and layer.dot_radius > 0:
             fill = colour_rgb(layer.dot_fill or layer.stroke) + alpha
             r = layer.dot_radius * ss
             for x, y in to_canvas(layer.dots) * ss:
-                draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+                _disc(draw, x, y, r, fill)
     return canvas.reduce(ss)
+
+
+def _disc(draw: ImageDraw.ImageDraw, x: float, y: float, radius: float, fill) -> None:
+    """A disc of diameter ``2 * radius`` pixels centred on (x, y), as wide as a line of that
+    width. Pillow's ellipse covers its box's first and last pixel both (diameter = box
+    width + 1), so the box is drawn half a pixel in from each side; and Pillow centres a line
+    of even width half a pixel down and right of its coordinates, so such discs move too (a
+    chain of short segments would otherwise grow a fringe on one side)."""
+    inset = radius - 0.5
+    if round(2 * radius) % 2 == 0:
+        x, y = x + 0.5, y + 0.5
+    draw.ellipse((x - inset, y - inset, x + inset, y + inset), fill=fill)
 
 
 def _paste_underlay(canvas: Image.Image, drawing: Drawing, to_canvas, ss: int) -> None:
