@@ -42,13 +42,16 @@ FORM_FIELDS = ("objective", "lam", "curvature", "probes", "delearn", "delearn_ra
                "schedule", "repeats", "until_max", "stabilise", "warmup", "curvature_cap", "clip",
                "lr_factor", "collapse_drop",
                "hidden", "activation", "epochs", "learning_rate", "batch_size", "seeds",
-               "oe_weight", "db_weight")  # fmt: skip
+               "oe_weight", "oe_reach", "db_weight")  # fmt: skip
 EXPORTS = {"png": ("eco.png", "PNG image (*.png)"), "json": ("eco.json", "JSON (*.json)")}
 #: One colour per method (matplotlib's tab10, as the PNG export).
 METHOD_COLOURS = {"plain": "#1f77b4", "eco": "#ff7f0e", "outlier_exposure": "#2ca02c",
                   "double_backprop": "#d62728"}  # fmt: skip
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
 GRID_RESOLUTION = 80
+#: Form labels that differ from the field's name (the params field and the CLI option keep
+#: theirs: ``lam``, ``--lambda``).
+LABELS = {"lam": "λ (curvature weight)"}
 
 
 @dataclass(frozen=True)
@@ -133,11 +136,27 @@ def frame_maker(source: str, params):
     return frame
 
 
+def relabel(form: ParamsForm, labels: dict[str, str]) -> None:
+    """Give the rows of ``form`` named in ``labels`` those texts."""
+    layout = form.layout()
+    for name, text in labels.items():
+        editor = form.editors.get(name)
+        label = layout.labelForField(editor.parentWidget()) if editor is not None else None
+        if isinstance(label, QLabel):
+            label.setText(text)
+
+
 class EcoView(QWidget):
     """The confidence over the plane (2-D data) and the loss, C and AUROC curves of the
-    latest run of each method."""
+    latest run of each method.
 
-    def __init__(self, parent: QWidget | None = None):
+    The plots are made without pyqtgraph's context menus (each plot builds its menu eagerly,
+    about a quarter of its cost, and they would be turned off anyway). With ``staged`` only
+    the curves are made at once and the plane (its image and colour bar) by :meth:`make_plane`,
+    which the tab calls in a later event-loop turn; a frame with a grid makes it too.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         from engines.trainers.eco.params import METHODS
 
@@ -145,22 +164,17 @@ class EcoView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.canvas = pg.GraphicsLayoutWidget()
         layout.addWidget(self.canvas)
-        self.plane = self.canvas.addPlot(row=0, col=0, title="confidence over the input plane")
-        self.plane.setAspectLocked(False)
-        self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get("viridis"))
-        self.plane.addItem(self.image)
-        self.colour_bar = pg.ColorBarItem(values=(0.5, 1.0), colorMap=pg.colormap.get("viridis"),
-                                          interactive=False, width=12)  # fmt: skip
-        self.colour_bar.setImageItem(self.image, insert_in=self.plane)
-        self.scatter = [pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(c))
-                        for c in CLASS_COLOURS]  # fmt: skip
-        for item in self.scatter:
-            self.plane.addItem(item)
-        self.loss_plot = self.canvas.addPlot(row=0, col=1, title="training loss")
+        self.plane: pg.PlotItem | None = None
+        self.image: pg.ImageItem | None = None
+        self.colour_bar: pg.ColorBarItem | None = None
+        self.scatter: list[pg.ScatterPlotItem] = []
+        self.loss_plot = self.canvas.addPlot(row=0, col=1, title="training loss",
+                                             enableMenu=False)  # fmt: skip
         self.loss_plot.setLogMode(y=True)
-        self.curvature_plot = self.canvas.addPlot(row=1, col=0, title="error curvature C")
-        self.auroc_plot = self.canvas.addPlot(row=1, col=1, title="AUROC, validation vs out")
+        self.curvature_plot = self.canvas.addPlot(row=1, col=0, title="error curvature C",
+                                                  enableMenu=False)  # fmt: skip
+        self.auroc_plot = self.canvas.addPlot(row=1, col=1, title="AUROC, validation vs out",
+                                              enableMenu=False)  # fmt: skip
         self.auroc_plot.setYRange(0, 1)
         self.loss_plot.addLegend(offset=(-10, 10))
         self.curves: dict[str, dict[str, pg.PlotDataItem]] = {}
@@ -171,19 +185,42 @@ class EcoView(QWidget):
                 "laplacian": self.curvature_plot.plot(pen=pen),
                 "auroc": self.auroc_plot.plot(pen=pen),
             }
-        for plot in (self.plane, self.loss_plot, self.curvature_plot, self.auroc_plot):
+        for plot in (self.loss_plot, self.curvature_plot, self.auroc_plot):
             plot.setMenuEnabled(False)
             plot.hideButtons()
-        for plot in (self.loss_plot, self.curvature_plot, self.auroc_plot):
             plot.setLabel("bottom", "epoch")
         self.frames = 0
         self._points_shown = False
+        if not staged:
+            self.make_plane()
+
+    def make_plane(self) -> None:
+        """The confidence plot (image, colour bar, the training points), once."""
+        if self.plane is not None:
+            return
+        self.plane = self.canvas.addPlot(row=0, col=0, title="confidence over the input plane",
+                                         enableMenu=False)  # fmt: skip
+        self.plane.setAspectLocked(False)
+        self.image = pg.ImageItem()
+        viridis = pg.colormap.get("viridis")
+        self.image.setColorMap(viridis)
+        self.plane.addItem(self.image)
+        self.colour_bar = pg.ColorBarItem(values=(0.5, 1.0), colorMap=viridis,
+                                          interactive=False, width=12)  # fmt: skip
+        self.colour_bar.setImageItem(self.image, insert_in=self.plane)
+        self.scatter = [pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(c))
+                        for c in CLASS_COLOURS]  # fmt: skip
+        for item in self.scatter:
+            self.plane.addItem(item)
+        self.plane.setMenuEnabled(False)
+        self.plane.hideButtons()
 
     def clear(self) -> None:
         for curves in self.curves.values():
             for curve in curves.values():
                 curve.setData([], [])
-        self.image.clear()
+        if self.image is not None:
+            self.image.clear()
         for item in self.scatter:
             item.setData([], [])
         self._points_shown = False
@@ -197,7 +234,10 @@ class EcoView(QWidget):
             curves["laplacian"].setData(epochs[: frame.laplacian.size], frame.laplacian,
                                         connect="finite")  # fmt: skip
             curves["auroc"].setData(epochs[: frame.auroc.size], frame.auroc, connect="finite")
-        self.plane.setVisible(frame.grid is not None)
+        if frame.grid is not None:
+            self.make_plane()
+        if self.plane is not None:
+            self.plane.setVisible(frame.grid is not None)
         if frame.grid is not None:
             grid = frame.grid
             self.image.setImage(grid.values.T, autoLevels=False)
@@ -219,15 +259,22 @@ class EcoTab(JobTab):
     empty_hint = ("Choose a data set and the ECO settings on the left, then Run (Ctrl+R) to "
                   "train and measure every method.")  # fmt: skip
 
-    def __init__(self, parent: QWidget | None = None):
+    staged = True
+
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         from app.gui.widgets.live import FramePump
-        from engines.trainers.eco.params import EcoParams
 
         self.result = None
         self.runner.result.connect(self._on_result)
         self.runner.stopped.connect(lambda how: self._set_buttons())
         self.pump = FramePump(self.runner, self._apply)
+        self.build_in_steps(self._build(), staged)
+
+    def _build(self):
+        """The tab's parts, one per ``yield`` (so that no start-up turn stalls the window):
+        the controls and labels, the curves, the confidence plane."""
+        from engines.trainers.eco.params import EcoParams
 
         controls = QWidget()
         side = QVBoxLayout(controls)
@@ -246,6 +293,7 @@ class EcoTab(JobTab):
         top.addRow("seed", self.seed_spin)
         column.addLayout(top)
         self.form = ParamsForm(EcoParams, fields=FORM_FIELDS)
+        relabel(self.form, LABELS)
         column.addWidget(self.form)
         column.addWidget(self.run_buttons())
         side.addWidget(box)
@@ -263,8 +311,6 @@ class EcoTab(JobTab):
         side.addStretch(1)
 
         right = two_columns(self, side_panel(controls))
-        self.view = EcoView()
-        right.addWidget(self.view, 1)
         self.table_label = QLabel()
         self.table_label.setObjectName("eco_table")
         font = QFont("monospace")
@@ -276,6 +322,13 @@ class EcoTab(JobTab):
         right.addWidget(self.stats_label)
         right.addWidget(self.status)
         self._set_buttons()
+        yield True
+
+        self.view = EcoView(staged=True)
+        right.insertWidget(0, self.view, 1)
+        yield True
+
+        self.view.make_plane()
 
     # ------------------------------------------------------------------ state
     @property

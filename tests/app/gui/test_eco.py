@@ -89,3 +89,28 @@ def test_cancel_stops_the_job(tab, qtbot):
     assert stopped.args == ["cancelled"]
     wait_idle(qtbot, tab)
     assert tab.result is None and not tab.export_buttons["json"].isEnabled()
+
+
+def test_lambda_has_a_proper_label_and_tooltip(tab):
+    editor = tab.form.editors["lam"]
+    label = tab.form.layout().labelForField(editor.parentWidget())
+    assert label.text() == "λ (curvature weight)"
+    assert "E − λ·C" in editor.toolTip() and "--lambda" in editor.toolTip()
+    assert tab.params().lam == editor.value()  # the field keeps its name
+    assert "oe_reach" in tab.form.editors and tab.form.editors["oe_reach"].toolTip()
+
+
+def test_staged_build_makes_the_plots_in_later_turns(open_tab, qtbot):
+    """Built in parts (as the window does at start-up): the controls first, then the curves,
+    then the plane; the plots have no context menus; the finished tab runs."""
+    tab = open_tab(EcoTab, staged=True)
+    assert not hasattr(tab, "form")
+    assert tab.build_step() and tab.form.editors and not hasattr(tab, "view")
+    assert tab.build_step() and tab.view.plane is None
+    assert tab.view.loss_plot.vb.menu is None and tab.view.auroc_plot.vb.menu is None
+    assert not tab.build_step()
+    assert tab.view.plane is not None and tab.view.plane.vb.menu is None
+    settings(tab, epochs=2, seeds=1)
+    with qtbot.waitSignal(tab.runner.result, timeout=TIMEOUT):
+        tab.run_default()
+    assert tab.view.image.image.shape == (80, 80)
