@@ -141,13 +141,14 @@ class ReflectionView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.canvas = pg.GraphicsLayoutWidget()
         layout.addWidget(self.canvas)
-        self.losses = self.canvas.addPlot(row=0, col=0, colspan=2)
+        # No context menus (made eagerly by each plot, about a quarter of its cost; never shown).
+        self.losses = self.canvas.addPlot(row=0, col=0, colspan=2, enableMenu=False)
         self.losses.setLogMode(x=False, y=True)
         self.losses.setLabel("left", "training loss")
         self.losses.setLabel("bottom", "epoch")
         self.losses.addLegend(offset=(-10, 10))
-        self.clusters = self.canvas.addPlot(row=1, col=0)
-        self.fits = self.canvas.addPlot(row=1, col=1)
+        self.clusters = self.canvas.addPlot(row=1, col=0, enableMenu=False)
+        self.fits = self.canvas.addPlot(row=1, col=1, enableMenu=False)
         self.fits.addLegend(offset=(10, 10))
         for plot in (self.losses, self.clusters, self.fits):
             plot.setMenuEnabled(False)
@@ -257,7 +258,9 @@ class ReflectionTab(JobTab):
     empty_hint = ("Pick a function (or digits) on the left, then Run (Ctrl+R) to train the "
                   "base, its error networks and the gate.")  # fmt: skip
 
-    def __init__(self, parent: QWidget | None = None):
+    staged = True
+
+    def __init__(self, parent: QWidget | None = None, *, staged: bool = False):
         super().__init__(parent)
         self.result = None
         self.runner.result.connect(self._on_result)
@@ -265,10 +268,12 @@ class ReflectionTab(JobTab):
         from app.gui.widgets.live import FramePump
 
         self.pump = FramePump(self.runner, self._apply)
-        self._build()
+        self.build_in_steps(self._build(), staged)
 
     # ------------------------------------------------------------------ layout
-    def _build(self) -> None:
+    def _build(self):
+        """The tab's parts, one per ``yield`` (so that no start-up turn stalls the window):
+        the controls and labels, then the plots."""
         from engines.trainers.reflection import MAX_SEEDS, ReflectionParams
 
         controls = QWidget()
@@ -320,12 +325,14 @@ class ReflectionTab(JobTab):
         side.addStretch(1)
 
         right = two_columns(self, side_panel(controls))
-        self.view = ReflectionView()
-        right.addWidget(self.view, 1)
         self.stats_label = stats_label()
         right.addWidget(self.stats_label)
         right.addWidget(self.status)
         self._set_buttons()
+        yield True
+
+        self.view = ReflectionView()
+        right.insertWidget(0, self.view, 1)
 
     def _reset(self) -> None:
         from engines.trainers.reflection import ReflectionParams

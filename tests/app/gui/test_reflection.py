@@ -119,3 +119,16 @@ def test_fields_that_do_not_apply_are_disabled(tab):
     task = tab.forms["Task"]
     task.editors["task"].setCurrentText("digits")
     assert not task.editors["samples"].isEnabled() and task.editors["hidden"].isEnabled()
+
+
+def test_staged_build_makes_the_plots_in_a_later_turn(open_tab, qtbot):
+    """Built in parts (as the window does at start-up): the controls, then the plots, which
+    have no context menus; the finished tab runs."""
+    tab = open_tab(ReflectionTab, staged=True)
+    assert not hasattr(tab, "forms")
+    assert tab.build_step() and tab.forms and not hasattr(tab, "view")
+    assert not tab.build_step()
+    assert all(p.vb.menu is None for p in (tab.view.losses, tab.view.clusters, tab.view.fits))
+    _set(tab, seeds=1)
+    _run(qtbot, tab)
+    assert tab.view.frames_shown >= 1
