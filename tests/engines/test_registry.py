@@ -64,7 +64,7 @@ def _reflect():
     from engines.trainers.reflection import ReflectionParams
 
     return ReflectionParams(samples=60, test_samples=40, hidden=4, epochs=3, error_hidden=3,
-                            error_epochs=2, gate_epochs=2, clusters=2, min_samples=3)
+                            error_epochs=2, gate_epochs=2, clusters=2, min_samples=3)  # fmt: skip
 
 
 def _hopfield_async():
