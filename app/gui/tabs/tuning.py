@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -60,6 +61,10 @@ MAX_SLICES = 6
 #: lowest value (a diverged trial would flatten the rest).
 LOG_PARAMETERS = ("batch_size", "step_size")
 SLICE_CAP = 5.0
+#: Most categories whose tick labels a slice writes on one line; the pixels a slice's
+#: x axis has besides its two lines of labels.
+ONE_ROW_CATEGORIES = 3
+SLICE_AXIS_PAD = 12
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,29 @@ def space_text(space: str) -> str:
     from engines.explorers.tuning import describe_space
 
     return "\n".join(f"{name}: {what}" for name, what in describe_space(space))
+
+
+def slice_parameters(space: str) -> tuple[list[str], set[str]]:
+    """A space's parameters, in its order, and the categorical ones among them (drawn one
+    tick per category, numbers such as the layers included)."""
+    from engines.explorers.tuning import describe_space
+
+    rows = describe_space(space)
+    return [n for n, _ in rows], {n for n, what in rows if what.startswith("categorical")}
+
+
+def category_ticks(labels: list[str]) -> list[tuple[int, str]]:
+    """One tick per category; with more than :data:`ONE_ROW_CATEGORIES` of them every other
+    label goes on a second line, so that names such as the activations never overlap."""
+    if len(labels) <= ONE_ROW_CATEGORIES:
+        return list(enumerate(labels))
+    return [(k, label if k % 2 == 0 else "\n" + label) for k, label in enumerate(labels)]
+
+
+def compact_params(params: dict) -> str:
+    """A trial's parameters in a short line (numbers to 3 significant digits)."""
+    return ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
+                     for k, v in params.items())  # fmt: skip
 
 
 class GPView(QWidget):
@@ -191,6 +219,10 @@ class SearchView(QWidget):
             plot = self.canvas.addPlot(row=1, col=k)
             plot.setMenuEnabled(False)
             plot.hideButtons()
+            # Room for two lines of tick labels (see category_ticks), the same in every
+            # slice so that their plots line up.
+            axis = plot.getAxis("bottom")
+            axis.setHeight(2 * QFontMetrics(axis.font()).height() + SLICE_AXIS_PAD)
             scatter = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(31, 119, 180, 170))
             plot.addItem(scatter)
             self.slices.append((plot, scatter))
@@ -212,8 +244,9 @@ class SearchView(QWidget):
                                             name=label)  # fmt: skip
         self.curves.append(self.current)
 
-    def show_trials(self, history, trials, names: list[str]) -> None:
-        """Best so far (``history``, NaN before a value) and the slices of ``trials``."""
+    def show_trials(self, history, trials, names: list[str], categorical=frozenset()) -> None:
+        """Best so far (``history``, NaN before a value) and the slices of ``trials``: one
+        per parameter of ``names``, those in ``categorical`` one tick per category."""
         if self.current is None:
             return
         values = np.asarray(history, dtype=float)
@@ -235,9 +268,9 @@ class SearchView(QWidget):
                 continue
             xs = [p[0] for p in points]
             axis = plot.getAxis("bottom")
-            if not all(isinstance(v, int | float) for v in xs):
+            if name in categorical or not all(isinstance(v, int | float) for v in xs):
                 labels = sorted({str(v) for v in xs})
-                axis.setTicks([list(enumerate(labels))])
+                axis.setTicks([category_ticks(labels)])
                 xs = [labels.index(str(v)) for v in xs]
                 plot.setXRange(-0.5, len(labels) - 0.5)
             else:
@@ -384,6 +417,7 @@ class TuningTab(JobTab):
             self.show_error(_first_problem(exc))
             return
         self.runs += 1
+        self.stats_label.setToolTip("")
         self.search_view.start_curve(f"{self.runs}: {params.sampler}, {params.resolved_space}",
                                      params.sampler)  # fmt: skip
         self.start_recipe("tune", "digits", params, storage=self.storage_edit.text() or None,
@@ -414,11 +448,12 @@ class TuningTab(JobTab):
     # ------------------------------------------------------------------ frames and results
     def _apply(self, payload) -> None:
         from engines.explorers.gp_demo import GPStep
-        from engines.explorers.tuning import TuneSnapshot, describe_space
+        from engines.explorers.tuning import TuneSnapshot
 
         if isinstance(payload, TuneSnapshot):
-            names = [n for n, _ in describe_space(payload.space)]
-            self.search_view.show_trials(payload.error_history, payload.trials, names)
+            names, categorical = slice_parameters(payload.space)
+            self.search_view.show_trials(payload.error_history, payload.trials, names,
+                                         categorical)  # fmt: skip
             within = payload.epoch / payload.epochs if payload.epochs else 0.0
             total = payload.budget or 1
             self.status.set_fraction(min(1.0, (payload.iteration + within) / total))
@@ -433,21 +468,23 @@ class TuningTab(JobTab):
 
     def _on_result(self, value) -> None:
         from engines.explorers.gp_demo import GPDemoResult
-        from engines.explorers.tuning import TuneResult, describe_space
+        from engines.explorers.tuning import TuneResult
 
         self.status.set_fraction(1.0)
         if isinstance(value, TuneResult):
             self.result = value
-            names = [n for n, _ in describe_space(value.params.resolved_space)]
+            names, categorical = slice_parameters(value.params.resolved_space)
             history = [np.nan if v is None else v for v in value.history]
-            self.search_view.show_trials(history, value.trials, names)
+            self.search_view.show_trials(history, value.trials, names, categorical)
             self.search_view.show_importances(value.importances)
             best = value.best
             text = f"{len(value.counted)} trials in study {value.study_name!r}"
             if best is not None:
                 accuracy = "" if best.accuracy is None else f", accuracy {best.accuracy:.3f}"
-                text += f"; best {best.value:.4f}{accuracy} at trial {best.number}: {best.params}"
+                text += (f"; best {best.value:.4f}{accuracy} at trial {best.number}: "
+                         f"{compact_params(best.params)}")  # fmt: skip
             self.stats_label.setText(text)
+            self.stats_label.setToolTip(text)
             self.status.show_info(f"Search done in {value.seconds:.1f} s.")
         elif isinstance(value, GPDemoResult):
             self._gp_done(value)

@@ -100,3 +100,24 @@ def test_gp_demo_runs_scrubs_and_exports(tab, qtbot, tmp_path):
 def test_nothing_to_export_is_said(tab):
     assert not tab.export("json", "never.json")
     assert tab.status.is_error and "run a search first" in tab.status.text()
+
+
+def test_categorical_slices_have_one_tick_per_category(tab):
+    from app.gui.tabs.tuning import compact_params, slice_parameters
+    from engines.explorers.tuning import TrialRecord
+
+    names, categorical = slice_parameters("tree")
+    assert categorical == {"layers", "activation"}
+    trials = [TrialRecord(k, "COMPLETE", 0.1 * (k + 1), {"layers": 1 + k % 2, "units_1": 100,
+                          "activation": a, "batch_size": 64, "step_size": 0.05}, 0.9, 1.0)
+              for k, a in enumerate(["relu", "sigmoid", "softplus", "tanh"])]  # fmt: skip
+    tab.search_view.start_curve("test", "tpe")
+    tab.search_view.show_trials([0.1, 0.1, 0.1, 0.1], trials, names, categorical)
+    axes = {name: plot.getAxis("bottom") for name, (plot, _) in
+            zip(names, tab.search_view.slices, strict=False)}  # fmt: skip
+    assert axes["layers"]._tickLevels == [[(0, "1"), (1, "2")]]  # not 1.0, 1.5, 2.0
+    # Four activations: every other name on a second line, so that none overlaps.
+    assert axes["activation"]._tickLevels == [
+        [(0, "relu"), (1, "\nsigmoid"), (2, "softplus"), (3, "\ntanh")]
+    ]
+    assert compact_params({"layers": 2, "step_size": 0.072531}) == "layers 2, step_size 0.0725"
