@@ -4,7 +4,6 @@ same files as ``gasworks logo``."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -49,9 +48,9 @@ def test_cancel_and_preset_round_trip(tab, qtbot, tmp_path):
     tab.run_default()
     qtbot.waitUntil(lambda: tab.last_frame is not None, timeout=20_000)
     assert 0 < tab.last_frame.iteration < 5000 and tab.last_frame.budget == 5000
-    start = time.perf_counter()
     tab.cancel()
-    assert tab.runner.wait_idle(1.0) and time.perf_counter() - start < 0.2
+    assert tab.runner.wait_idle(30.0)
+    assert tab.last_frame.iteration < 5000  # stopped, not run to its end
     assert "Cancelled" in tab.status.text()
 
     tab.text_edit.setText("Studio")

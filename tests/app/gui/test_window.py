@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from PIL import Image
@@ -30,10 +29,10 @@ def test_window_builds_every_tab_and_closes_while_training(qtbot):
     art.epochs_spin.setValue(5000)
     art.run_default()
     qtbot.waitUntil(lambda: art.last_frame is not None, timeout=10_000)
-    start = time.perf_counter()
     window.close()
     assert window.closed_cleanly is True
-    assert time.perf_counter() - start < 1.0
+    # closing cancelled the run instead of waiting for its 5,000 epochs
+    assert art.last_frame.snapshot.iteration < art.last_frame.snapshot.budget
     assert QSettings().value("window/tab") == "art"
 
 
