@@ -173,38 +173,52 @@ class GuiThreadCollector:
     later in its event loop. So from the first job thread's start to the last one's end,
     automatic collection is off and a timer in the GUI thread collects instead, with
     CPython's own thresholds; then automatic collection is as it was before. Only the GUI
-    thread calls :meth:`hold` and :meth:`release`.
+    thread calls :meth:`hold`, :meth:`release` and :meth:`settle`.
     """
 
     def __init__(self) -> None:
-        self.threads = 0
+        self.held: set[QThread] = set()
         self.collections = 0
         self._timer: QTimer | None = None
         self._was_enabled = True
 
     @property
-    def active(self) -> bool:
-        return self.threads > 0
+    def threads(self) -> int:
+        return len(self.held)
 
-    def hold(self) -> None:
-        """A job thread is about to start."""
-        if self.threads == 0:
+    @property
+    def active(self) -> bool:
+        return bool(self.held)
+
+    def hold(self, thread: QThread) -> None:
+        """``thread`` is about to start."""
+        if not self.held:
             self._was_enabled = gc.isenabled()
             gc.disable()
             self._make_timer().start()
-        self.threads += 1
+        self.held.add(thread)
 
-    def release(self) -> None:
-        """A job thread has finished."""
-        if self.threads == 0:
+    def release(self, thread: QThread) -> None:
+        """``thread`` has finished (once is enough; again changes nothing)."""
+        if thread not in self.held:
             return
-        self.threads -= 1
-        if self.threads == 0:
+        self.held.discard(thread)
+        if not self.held:
             if self._timer is not None and shiboken6.isValid(self._timer):
                 self._timer.stop()
             self.collect_due()
             if self._was_enabled:
                 gc.enable()
+
+    def settle(self, timeout: float = CLOSE_TIMEOUT) -> bool:
+        """Wait for the held threads to end and release them, without waiting for their
+        finished signals (a test's teardown); True if none is left running."""
+        deadline = time.monotonic() + timeout
+        for thread in list(self.held):
+            left = int(max(0.0, deadline - time.monotonic()) * 1000)
+            if not shiboken6.isValid(thread) or thread.wait(left):
+                self.release(thread)
+        return not self.held
 
     def collect_due(self) -> int:
         """Collect the generations CPython would collect now; returns the oldest one
@@ -292,7 +306,6 @@ class JobRunner(QObject):
         self.generation = 0
         self._thread: _Thread | None = None
         self._threads: set[_Thread] = set()
-        self._held: set[_Thread] = set()  # threads the collector counts, until they end
         self._latest: Any = None
         self._fresh = False
         self.started_at = 0.0
@@ -324,8 +337,7 @@ class JobRunner(QObject):
         self._threads.add(thread)
         self._latest, self._fresh = None, False
         self.started_at = time.perf_counter()
-        COLLECTOR.hold()
-        self._held.add(thread)
+        COLLECTOR.hold(thread)
         thread.start()
         self.state_changed.emit("running")
         return self.generation
@@ -382,7 +394,7 @@ class JobRunner(QObject):
             thread.control.cancel()
             left = max(0.0, deadline - time.monotonic())
             if thread.wait(int(left * 1000)):
-                self._release(thread)
+                COLLECTOR.release(thread)
             else:
                 ok = False
         return ok
@@ -393,7 +405,7 @@ class JobRunner(QObject):
         for thread in list(self._threads):
             if not thread.wait(int(max(0.0, deadline - time.monotonic()) * 1000)):
                 return False
-            self._release(thread)
+            COLLECTOR.release(thread)
         return True
 
     # ------------------------------------------------------------------ thread news
@@ -431,15 +443,8 @@ class JobRunner(QObject):
     def _on_finished(self, thread: _Thread) -> None:
         self._note_stop(thread.generation)
         self._threads.discard(thread)
-        self._release(thread)
+        COLLECTOR.release(thread)
         thread.deleteLater()
-
-    def _release(self, thread: _Thread) -> None:
-        """Tell the collector a thread has ended (once; from its finished signal, or from a
-        wait that saw it end before the signal came)."""
-        if thread in self._held:
-            self._held.discard(thread)
-            COLLECTOR.release()
 
     def _note_stop(self, generation: int) -> None:
         """Record how long the cancelled job's thread took to stop."""

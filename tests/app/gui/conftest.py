@@ -19,6 +19,17 @@ def isolated_settings(tmp_path, qapp):
     QSettings().clear()
 
 
+@pytest.fixture(autouse=True)
+def collector_given_back():
+    """After each test, the job threads it left are waited for, so that Python's automatic
+    garbage collection (off while they run, see app.gui.workers.COLLECTOR) is on again for
+    the tests that follow, whether or not an event loop delivers their finished signals."""
+    yield
+    from app.gui.workers import COLLECTOR
+
+    COLLECTOR.settle()
+
+
 def wait_idle(qtbot, tab, timeout: int = 20_000) -> None:
     """Wait until the tab's job and its worker threads are done."""
     qtbot.waitUntil(lambda: not tab.busy, timeout=timeout)

@@ -78,3 +78,13 @@ def test_waiting_for_the_jobs_gives_the_collector_back(qtbot):
     assert not COLLECTOR.active and gc.isenabled()
     qtbot.wait(50)  # the threads' finished signals come later and change nothing
     assert COLLECTOR.threads == 0 and gc.isenabled()
+
+
+def test_settling_gives_the_collector_back_without_an_event_loop():
+    runner = JobRunner()
+    go_on = threading.Event()
+    go_on.set()
+    runner.start(allocating_job, go_on)
+    assert COLLECTOR.active and not gc.isenabled()
+    assert COLLECTOR.settle(20)
+    assert not COLLECTOR.active and gc.isenabled()
