@@ -15,7 +15,9 @@ from engines.hopfield.params import HopfieldParams, MonteCarloParams, PasswordPa
 from engines.pipeline.params import PipelineParams
 from engines.presets import Preset, TextParams
 from engines.som.params import MapSettings
+from engines.trainers.eco.params import EcoParams
 from engines.trainers.params import TrainerParams
+from engines.trainers.reflection import ReflectionParams
 from engines.validation import SEED_MAX
 
 FAST_RENDER = ("--set", "engine_params.max_nodes=40",
@@ -211,6 +213,13 @@ CHOICES = {
     ("tune", "--sampler"): (TuneParams, "sampler"),
     ("tune", "--space"): (TuneParams, "space"),
     ("train", "--method"): (TrainerParams, "method"),
+    ("eco", "--objective"): (EcoParams, "objective"),
+    ("eco", "--delearn"): (EcoParams, "delearn"),
+    ("eco", "--curvature"): (EcoParams, "curvature"),
+    ("eco", "--activation"): (EcoParams, "activation"),
+    ("reflect", "task"): (ReflectionParams, "task"),
+    ("reflect", "--gate"): (ReflectionParams, "gate"),
+    ("reflect", "--combine"): (ReflectionParams, "combine"),
 }
 #: Choices that mirror no params field.
 OTHER_CHOICES = {("gui", "--tab"), ("render", "--svg-element"), ("tune", "dataset")}
@@ -265,11 +274,18 @@ RANGES = {
     ("tune", "--trials"): (TuneParams, "trials"),
     ("tune", "--epochs"): (TuneParams, "epochs"),
     ("train", "--epochs"): (TrainerParams, "epochs"),
+    ("eco", "--lambda"): (EcoParams, "lam"),
+    ("eco", "--probes"): (EcoParams, "probes"),
+    ("eco", "--epochs"): (EcoParams, "epochs"),
+    ("eco", "--seeds"): (EcoParams, "seeds"),
+    ("reflect", "--epochs"): (ReflectionParams, "epochs"),
+    ("reflect", "--error-epochs"): (ReflectionParams, "error_epochs"),
 }
 #: Ranges that mirror no params field (how many, how long: the command's own limits).
 OTHER_RANGES = {("render", "--workers"), ("render", "--scheduler-timeout"), ("avatar", "--sheet"),
                 ("hopfield capacity", "--patterns"), ("hopfield capacity", "NEURONS"),
-                ("train", "--seeds"), ("train", "--threads")}  # fmt: skip
+                ("train", "--seeds"), ("train", "--threads"), ("eco", "--threads"),
+                ("reflect", "--seeds"), ("reflect", "--threads")}  # fmt: skip
 
 
 @pytest.mark.parametrize(("where", "field"), list(RANGES.items()), ids=str)
@@ -311,6 +327,8 @@ SEED_COMMANDS = {
     "landscape": ("-o", "o.gif"),
     "tune": ("digits",),
     "train": (),
+    "eco": ("moons",),
+    "reflect": (),
 }
 
 
