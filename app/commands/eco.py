@@ -101,6 +101,9 @@ def params_from(**fields) -> EcoParams:
               help="Epochs of every run (default 60).")  # fmt: skip
 @click.option("--seeds", type=range_of(EcoParams, "seeds"), default=None,
               help="Runs per method, from --seed on (default 5).")  # fmt: skip
+@click.option("--oe-reach", "oe_reach", type=range_of(EcoParams, "oe_reach"), default=None,
+              help="Outlier Exposure: half its training outliers lie in a cube this many data "
+                   "radii around the data (default 8; 0: the widened data box only).")  # fmt: skip
 @seed_option("The first run's seed; run k uses seed + k (default 0).")
 @output_option("Confidence maps and curves (.png) or the JSON (.json).",
                metavar="OUT.png|OUT.json")  # fmt: skip
@@ -111,7 +114,7 @@ def params_from(**fields) -> EcoParams:
              '"double_backprop": {"accuracy", "auroc", "fpr95", "noise_confidence", '
              '"collapse_rate", "sd": {...}}}}: means over the seeds, sds in "sd".')  # fmt: skip
 def eco(dataset, objective, lam, delearn, schedule, curvature, probes, stabilise, activation,
-        hidden, epochs, seeds, seed, output, threads, force, as_json):  # fmt: skip
+        hidden, epochs, seeds, oe_reach, seed, output, threads, force, as_json):  # fmt: skip
     """Train plain, ECO, Outlier Exposure and double-backprop networks on DATASET (moons,
     digits, spirals, xor or a .csv/.npy file) over several seeds, and measure each: accuracy
     on the held-out rows, AUROC and FPR at 95 % TPR of those rows against uniform noise,
@@ -128,7 +131,8 @@ def eco(dataset, objective, lam, delearn, schedule, curvature, probes, stabilise
         fail_usage(f"-o/--output: {output}: the file name must end in .png or .json")
     params = params_from(objective=objective, lam=lam, delearn=delearn, curvature=curvature,
                          probes=probes, stabilise=stabilise, activation=activation,
-                         hidden=hidden, epochs=epochs, seeds=seeds, **schedule)  # fmt: skip
+                         hidden=hidden, epochs=epochs, seeds=seeds, oe_reach=oe_reach,
+                         **schedule)  # fmt: skip
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
 

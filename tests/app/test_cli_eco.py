@@ -86,3 +86,18 @@ def test_a_csv_with_three_classes_holds_out_the_last(gasworks, tmp_path):
 
     run = eco_recipe(str(path), EcoParams(epochs=1, hidden=(4,), seeds=1))
     assert run.dataset.class_names == ("c0", "c1") and "held_out" in run.ood
+
+
+def test_oe_reach_reaches_outlier_exposure_only(gasworks):
+    from engines.trainers.eco.params import EcoParams
+    from engines.trainers.eco.recipe import eco_recipe
+
+    result = gasworks("eco", "moons", *FAST, "--oe-reach", "0", "--json")
+    assert result.exit_code == 0, result.output
+    runs = eco_recipe("moons", EcoParams(epochs=3, hidden=(4,), seeds=2, oe_reach=0.0),
+                      seed=0).runs_of("outlier_exposure")  # fmt: skip
+    oe = result.json["methods"]["outlier_exposure"]
+    assert oe["auroc"] == pytest.approx(np.mean([r.figures["auroc"] for r in runs]))
+    default = gasworks("eco", "moons", *FAST, "--json").json["methods"]
+    assert default["plain"] == result.json["methods"]["plain"]  # the baselines do not use it
+    assert default["outlier_exposure"]["auroc"] != pytest.approx(oe["auroc"])

@@ -278,6 +278,7 @@ RANGES = {
     ("eco", "--probes"): (EcoParams, "probes"),
     ("eco", "--epochs"): (EcoParams, "epochs"),
     ("eco", "--seeds"): (EcoParams, "seeds"),
+    ("eco", "--oe-reach"): (EcoParams, "oe_reach"),
     ("reflect", "--epochs"): (ReflectionParams, "epochs"),
     ("reflect", "--error-epochs"): (ReflectionParams, "error_epochs"),
 }
