@@ -209,18 +209,7 @@ class LiveArtView(QWidget):
             self.edges.setData(ends[:, 0], ends[:, 1], connect="pairs", skipFiniteCheck=True)
         else:
             self._empty(self.edges)
-        polylines = [line for layer in layers for line in layer.polylines]
-        if polylines:
-            x, y = polylines_xy(polylines)
-            self.lines.setData(x, y, connect="finite")
-        else:
-            self._empty(self.lines)
-        dots = [layer.dots for layer in layers if len(layer.dots)]
-        if self.show_nodes and dots:
-            self.nodes.setData(pos=np.concatenate(dots))
-        elif len(self.nodes.data):
-            self.nodes.clear()
-        self.frames += 1
+        self._show_lines_and_dots(layers)
 
     def _show_styled(self, layers, canvas_scale: float | None = None) -> None:
         """One plot item per layer and width (see :meth:`show_drawing` for the widths)."""
@@ -251,6 +240,11 @@ class LiveArtView(QWidget):
         for item in self._styled[len(groups) :]:
             item.hide()
         self._empty(self.edges)
+        self._show_lines_and_dots(layers)
+
+    def _show_lines_and_dots(self, layers) -> None:
+        """The layers' polylines and node dots (drawn alike with or without styled widths),
+        and one more frame shown."""
         polylines = [line for layer in layers for line in layer.polylines]
         if polylines:
             x, y = polylines_xy(polylines)
